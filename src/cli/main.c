@@ -1,0 +1,61 @@
+/* main.c - the mtpe executable: dispatch to subcommands (git builtin style). */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct cmd cmds[] = {
+	{ "check", cmd_check, "report MT artifacts in files (CI lint)" },
+	{ "rules", cmd_rules, "list, show or test the rules" },
+};
+
+static void usage(FILE *to)
+{
+	fprintf(to, "usage: mtpe [--version] [--help] <command> [<args>]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(to, "  %-8s %s\n", cmds[i].name, cmds[i].help);
+	fprintf(to, "\n'mtpe <command> --help' describes a command. Exit codes: 0 clean, 1 findings,\n"
+		    "2 usage error, 3 runtime error (unreadable file, invalid UTF-8, bad rule file).\n");
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(name, "--version") || !strcmp(name, "-V")) {
+		printf("mtpe %s\n", MTPE_VERSION);
+		return 0;
+	}
+	if (!strcmp(name, "help")) {
+		if (argc < 3) {
+			usage(stdout);
+			return 0;
+		}
+		name = argv[2];
+		for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+			if (!strcmp(cmds[i].name, name)) {
+				char *hargv[] = { argv[2], "--help", NULL };
+				return cmds[i].fn(2, hargv);
+			}
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(cmds[i].name, name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	cli_error("'%s' is not a command; see 'mtpe --help'", name);
+	return EXIT_USAGE;
+}

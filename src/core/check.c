@@ -1,0 +1,1369 @@
+/*
+ * check.c - the checker: finds its data, loads rules and dictionaries, runs
+ * pattern rules and built-in checks over each region of a document, and
+ * turns matches into findings with file offsets. Also runs rule examples.
+ */
+#include <stdarg.h>
+#include <strings.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "mtpe/segment.h"
+
+#define MATCH_LIMIT 2000000
+#define DEPTH_LIMIT 10000
+#define MAX_SUGGESTIONS 5
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool has_data(const char *dir)
+{
+	char p[PATH_MAX];
+	snprintf(p, sizeof(p), "%s/rules/en", dir);
+	return is_dir(p);
+}
+
+/* Finds the folder holding rules/ and dicts/: option, $MTPE_DATA_DIR, next to the
+ * executable (PREFIX/bin/../share/mtpe), the source tree, the install prefix. */
+static char *find_data_dir(const char *opt, mtpe_error *err)
+{
+	char exe[PATH_MAX], cand[PATH_MAX];
+	if (opt) {
+		if (!has_data(opt)) {
+			mtpe_error_set(err, MTPE_ENOTFOUND, "data folder '%s' has no rules/en", opt);
+			return NULL;
+		}
+		return mtpe_strdup(opt);
+	}
+	const char *env = getenv("MTPE_DATA_DIR");
+	if (env && *env) {
+		if (!has_data(env)) {
+			mtpe_error_set(err, MTPE_ENOTFOUND, "MTPE_DATA_DIR='%s' has no rules/en", env);
+			return NULL;
+		}
+		return mtpe_strdup(env);
+	}
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(cand, sizeof(cand), "%s/../share/mtpe", exe);
+			if (has_data(cand)) {
+				char *r = realpath(cand, NULL);
+				return r ? r : mtpe_strdup(cand);
+			}
+		}
+	}
+#ifdef MTPE_SOURCE_DATA_DIR
+	if (has_data(MTPE_SOURCE_DATA_DIR))
+		return mtpe_strdup(MTPE_SOURCE_DATA_DIR);
+#endif
+#ifdef MTPE_INSTALL_DATA_DIR
+	if (has_data(MTPE_INSTALL_DATA_DIR))
+		return mtpe_strdup(MTPE_INSTALL_DATA_DIR);
+#endif
+	mtpe_error_set(err, MTPE_ENOTFOUND,
+		       "cannot find the built-in rules (looked next to the executable and in the build and install folders); set MTPE_DATA_DIR");
+	return NULL;
+}
+
+static int load_words_dir(mtpe_checker *c, const char *dir, mtpe_error *err)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	struct dirent *e;
+	int error = 0;
+	while (!error && (e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l < 5 || e->d_name[0] == '.' || strcmp(e->d_name + l - 4, ".txt"))
+			continue;
+		char p[PATH_MAX];
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		error = mtpe_speller_add_file(c->speller, p, err);
+	}
+	closedir(d);
+	return error;
+}
+
+static void free_suggestions(void *v)
+{
+	char **s = v;
+	if (!s)
+		return;
+	for (size_t i = 0; s[i]; i++)
+		free(s[i]);
+	free(s);
+}
+
+void mtpe_checker_free(mtpe_checker *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nrules; i++)
+		mtpe_rules__free_rule(&c->rules[i]);
+	free(c->rules);
+	for (size_t i = 0; i < c->nlists; i++)
+		mtpe_rules__free_list(c->lists[i]);
+	free(c->lists);
+	mtpe_speller_free(c->speller);
+	if (c->md)
+		pcre2_match_data_free(c->md);
+	if (c->mctx)
+		pcre2_match_context_free(c->mctx);
+	if (c->jit)
+		pcre2_jit_stack_free(c->jit);
+	strmap_dispose(&c->us2gb, free);
+	strmap_dispose(&c->gb2us, free);
+	strmap_dispose(&c->glossary, free);
+	strmap_dispose(&c->suggest_cache, free_suggestions);
+	if (c->glossary_re)
+		pcre2_code_free(c->glossary_re);
+	if (c->skip_re)
+		pcre2_code_free(c->skip_re);
+	free(c->data_dir);
+	free(c);
+}
+
+static pcre2_code *compile_simple(const char *pat, bool caseless)
+{
+	int ec;
+	PCRE2_SIZE eo;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+				       PCRE2_UTF | PCRE2_UCP | (caseless ? PCRE2_CASELESS : 0), &ec, &eo, NULL);
+	if (re)
+		pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+static int open_tsv(mtpe_checker *c, const char *name, FILE **f, char *path, size_t plen, mtpe_error *err)
+{
+	snprintf(path, plen, "%s/dicts/%s", c->data_dir, name);
+	*f = fopen(path, "r");
+	if (!*f)
+		return mtpe_error_set(err, MTPE_ENOTFOUND, "cannot open '%s': %s", path, strerror(errno));
+	return 0;
+}
+
+static int load_variants(mtpe_checker *c, mtpe_error *err)
+{
+	char path[PATH_MAX], line[512];
+	FILE *f;
+	int error;
+	if (c->variants_loaded)
+		return 0;
+	if ((error = open_tsv(c, "variants-us-gb.tsv", &f, path, sizeof(path), err)) < 0)
+		return error;
+	int lineno = 0;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!line[0] || line[0] == '#')
+			continue;
+		char *tab = strchr(line, '\t');
+		if (!tab) {
+			fclose(f);
+			mtpe_error_set(err, MTPE_EPARSE, "expected 'us<TAB>gb'");
+			mtpe_error_at(err, path, lineno, 1);
+			return MTPE_EPARSE;
+		}
+		*tab = '\0';
+		char *us = line, *gb = tab + 1;
+		gb[strcspn(gb, "\t ")] = '\0';
+		strmap_put(&c->us2gb, us, strlen(us), mtpe_strdup(gb));
+		strmap_put(&c->gb2us, gb, strlen(gb), mtpe_strdup(us));
+	}
+	fclose(f);
+	c->variants_loaded = true;
+	return 0;
+}
+
+static void put_regex_escaped(mtpe_buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == ' ') {
+			mtpe_buf_puts(b, "[ \\t]+");
+			continue;
+		}
+		if (strchr("\\^$.|?*+()[]{}#-", s[i]))
+			mtpe_buf_putc(b, '\\');
+		mtpe_buf_putc(b, s[i]);
+	}
+}
+
+static int load_glossary(mtpe_checker *c, mtpe_error *err)
+{
+	char path[PATH_MAX], line[2048];
+	FILE *f;
+	int error;
+	if (c->glossary_loaded)
+		return 0;
+	if ((error = open_tsv(c, "glossary.tsv", &f, path, sizeof(path), err)) < 0)
+		return error;
+	mtpe_buf re = MTPE_BUF_INIT;
+	mtpe_buf_puts(&re, "(?<![\\w-])(?:");
+	bool first = true;
+	int lineno = 0;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!line[0] || line[0] == '#')
+			continue;
+		char *save = NULL;
+		char *canon = strtok_r(line, "\t", &save);
+		char *v;
+		int nv = 0;
+		while ((v = strtok_r(NULL, "\t", &save))) {
+			if (!*v || !strcmp(v, canon))
+				continue;
+			size_t ln;
+			char *low = mtpe_case_map(v, strlen(v), 'l', &ln);
+			if (!low)
+				continue;
+			void **old = strmap_get(&c->glossary, low, ln);
+			if (!old) {
+				strmap_put(&c->glossary, low, ln, mtpe_strdup(canon));
+				if (!first)
+					mtpe_buf_putc(&re, '|');
+				first = false;
+				put_regex_escaped(&re, v, strlen(v));
+			}
+			free(low);
+			nv++;
+		}
+		if (!nv) {
+			fclose(f);
+			mtpe_buf_dispose(&re);
+			mtpe_error_set(err, MTPE_EPARSE, "expected 'canonical<TAB>variant...'");
+			mtpe_error_at(err, path, lineno, 1);
+			return MTPE_EPARSE;
+		}
+	}
+	fclose(f);
+	if (first)
+		mtpe_buf_puts(&re, "(*FAIL)");
+	mtpe_buf_puts(&re, ")(?![\\w-])");
+	if (re.oom) {
+		mtpe_buf_dispose(&re);
+		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+	}
+	c->glossary_re = compile_simple(re.ptr, true);
+	mtpe_buf_dispose(&re);
+	if (!c->glossary_re)
+		return mtpe_error_set(err, MTPE_EPARSE, "glossary '%s' could not be compiled", path);
+	c->glossary_loaded = true;
+	return 0;
+}
+
+static int prepare_builtin(mtpe_checker *c, struct rule *r, mtpe_error *err)
+{
+	switch (r->builtin) {
+	case BUILTIN_VARIANT_MIX:
+		return load_variants(c, err);
+	case BUILTIN_GLOSSARY:
+		return load_glossary(c, err);
+	case BUILTIN_NAME_CASE:
+		if (!mtpe_rules__list(c, "titles", err) || !mtpe_rules__list(c, "given-names", err) ||
+		    !mtpe_rules__list(c, "surnames-english", err))
+			return err ? err->code : MTPE_ENOTFOUND;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int mtpe_checker_new(mtpe_checker **out, const mtpe_checker_options *opts, mtpe_error *err)
+{
+	int error = 0;
+	mtpe_checker_options dflt = MTPE_CHECKER_OPTIONS_INIT;
+	char path[PATH_MAX];
+	*out = NULL;
+	if (!opts)
+		opts = &dflt;
+	mtpe_checker *c = mtpe_calloc(1, sizeof(*c));
+	if (!c)
+		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+	if (!(c->data_dir = find_data_dir(opts->data_dir, err))) {
+		error = err ? err->code : MTPE_ENOTFOUND;
+		goto fail;
+	}
+	snprintf(path, sizeof(path), "%s/rules/en", c->data_dir);
+	if ((error = mtpe_rules__load_dir(c, path, true, err)) < 0)
+		goto fail;
+	const char *lang = opts->source_lang ? opts->source_lang : "ru";
+	if (*lang && strcmp(lang, "none") && strcmp(lang, "en")) {
+		for (const char *p = lang; *p; p++)
+			if (!islower((unsigned char)*p) || p - lang > 8) {
+				error = mtpe_error_set(err, MTPE_EINVAL, "bad source language '%s' (use a code like 'ru')", lang);
+				goto fail;
+			}
+		snprintf(path, sizeof(path), "%s/rules/%s-en", c->data_dir, lang);
+		if (!is_dir(path)) {
+			error = mtpe_error_set(err, MTPE_ENOTFOUND, "no rule pack for source language '%s' (no folder %s)", lang, path);
+			goto fail;
+		}
+		if ((error = mtpe_rules__load_dir(c, path, true, err)) < 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < opts->nrule_paths; i++)
+		if ((error = mtpe_rules__load_path(c, opts->rule_paths[i], err)) < 0)
+			goto fail;
+	for (size_t i = 0; i < opts->noverrides; i++) {
+		const mtpe_rule_override *o = &opts->overrides[i];
+		long k = mtpe_checker_rule_find(c, o->id);
+		if (k < 0) {
+			error = mtpe_error_set(err, MTPE_ENOTFOUND, "unknown rule '%s' (see 'mtpe rules list')", o->id);
+			goto fail;
+		}
+		if (o->disable)
+			c->rules[k].enabled = false;
+		if (o->has_severity)
+			c->rules[k].severity = o->severity;
+	}
+	for (size_t i = 0; i < c->nrules; i++)
+		if ((error = prepare_builtin(c, &c->rules[i], err)) < 0)
+			goto fail;
+	if (!opts->no_spelling) {
+		const char *aff = opts->hunspell_aff, *dic = opts->hunspell_dic;
+		char affb[PATH_MAX], dicb[PATH_MAX];
+		if (!aff) {
+			const char *hd = getenv("MTPE_HUNSPELL_DICT"); /* path without .aff/.dic */
+			if (hd && *hd) {
+				snprintf(affb, sizeof(affb), "%s.aff", hd);
+				snprintf(dicb, sizeof(dicb), "%s.dic", hd);
+			} else {
+				snprintf(affb, sizeof(affb), "/usr/share/hunspell/en_US.aff");
+				snprintf(dicb, sizeof(dicb), "/usr/share/hunspell/en_US.dic");
+			}
+			aff = affb;
+			dic = dicb;
+		}
+		if ((error = mtpe_speller_new(&c->speller, aff, dic, err)) < 0)
+			goto fail;
+		snprintf(path, sizeof(path), "%s/dicts/words", c->data_dir);
+		if ((error = load_words_dir(c, path, err)) < 0)
+			goto fail;
+		/* given names are names: the speller accepts them */
+		snprintf(path, sizeof(path), "%s/dicts/lists/given-names.txt", c->data_dir);
+		if (access(path, R_OK) == 0 && (error = mtpe_speller_add_file(c->speller, path, err)) < 0)
+			goto fail;
+		for (size_t i = 0; i < opts->ndict_paths; i++) {
+			if (is_dir(opts->dict_paths[i]))
+				error = load_words_dir(c, opts->dict_paths[i], err);
+			else
+				error = mtpe_speller_add_file(c->speller, opts->dict_paths[i], err);
+			if (error < 0)
+				goto fail;
+		}
+		if (opts->personal) {
+			if ((error = mtpe_speller_add_file(c->speller, opts->personal, err)) < 0)
+				goto fail;
+		} else {
+			char *pp = mtpe_personal_default_path();
+			if (pp && access(pp, R_OK) == 0)
+				mtpe_speller_add_file(c->speller, pp, NULL);
+			free(pp);
+		}
+	}
+	c->md = pcre2_match_data_create(64, NULL);
+	c->mctx = pcre2_match_context_create(NULL);
+	c->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+	if (!c->md || !c->mctx || !c->jit) {
+		error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+		goto fail;
+	}
+	pcre2_set_match_limit(c->mctx, MATCH_LIMIT);
+	pcre2_set_depth_limit(c->mctx, DEPTH_LIMIT);
+	pcre2_jit_stack_assign(c->mctx, NULL, c->jit);
+	c->skip_re = compile_simple(
+		"\\b(?:https?|ftp)://[^\\s<>\"“”]+|\\bwww\\.[^\\s<>\"“”]+|[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+|(?<![\\w@])[@#][\\w_]+"
+		"|\\b[\\w-]+(?:\\.[\\w-]+)*\\.(?:com|org|net|ru|gov|edu|io|uk|de|fr|info)\\b(?:/[^\\s]*)?", true);
+	*out = c;
+	return 0;
+fail:
+	mtpe_checker_free(c);
+	return error;
+}
+
+size_t mtpe_checker_rule_count(const mtpe_checker *c)
+{
+	return c->nrules;
+}
+
+long mtpe_checker_rule_find(const mtpe_checker *c, const char *id)
+{
+	for (size_t i = 0; i < c->nrules; i++)
+		if (!strcmp(c->rules[i].id, id))
+			return (long)i;
+	return -1;
+}
+
+void mtpe_checker_rule(const mtpe_checker *c, size_t i, mtpe_rule_info *o)
+{
+	const struct rule *r = &c->rules[i];
+	memset(o, 0, sizeof(*o));
+	o->id = r->id;
+	o->category = r->category;
+	o->severity = r->severity;
+	o->message = r->message;
+	o->pattern = r->pattern;
+	o->check = r->check;
+	o->description = r->description;
+	o->file = r->file;
+	o->line = r->line;
+	o->safe = r->safe;
+	o->enabled = r->enabled;
+	o->examples = r->ex;
+	o->nexamples = r->nex;
+	o->replacements = (const char *const *)r->repl;
+	o->nreplacements = r->nrepl;
+}
+
+struct mtpe_speller *mtpe_checker_speller(mtpe_checker *c)
+{
+	return c->speller;
+}
+
+const char *mtpe_checker_data_dir(const mtpe_checker *c)
+{
+	return c->data_dir;
+}
+
+/* ---- running ---------------------------------------------------------- */
+
+struct run {
+	mtpe_checker *c;
+	const mtpe_doc *doc;
+	const mtpe_region *reg;
+	const char *t;
+	size_t n;
+	mtpe_segments seg;
+	mtpe_span *skip;
+	size_t nskip;
+	strmap capset;
+	bool capset_built;
+	mtpe_findings *out;
+	int error;
+};
+
+static bool overlaps_skip(const struct run *R, size_t s, size_t e)
+{
+	for (size_t i = 0; i < R->nskip; i++)
+		if (R->skip[i].start < e && s < R->skip[i].end)
+			return true;
+	return false;
+}
+
+static void find_skips(struct run *R)
+{
+	size_t cap = 0;
+	size_t start = 0;
+	pcre2_match_data *md = R->c->md;
+	if (!R->c->skip_re)
+		return;
+	while (start < R->n) {
+		int rc = pcre2_match(R->c->skip_re, (PCRE2_SPTR)R->t, R->n, start, PCRE2_NO_UTF_CHECK, md, R->c->mctx);
+		if (rc < 0)
+			break;
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		if (R->nskip == cap) {
+			cap = cap ? cap * 2 : 16;
+			mtpe_span *ns = mtpe_realloc(R->skip, cap * sizeof(*ns));
+			if (!ns)
+				return;
+			R->skip = ns;
+		}
+		R->skip[R->nskip].start = ov[0];
+		R->skip[R->nskip].end = ov[1];
+		R->nskip++;
+		start = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+	}
+}
+
+static bool is_opening(uint32_t cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '"' || cp == '\'' ||
+	       cp == '(' || cp == '[' || cp == 0x201C || cp == 0x2018 || cp == 0xAB || cp == 0x201E ||
+	       cp == 0x2014 || cp == 0x2013 || cp == '-' || cp == 0x2022 || cp == '*' || cp == 0xA0 ||
+	       cp == 0x201D || cp == 0x2019 || cp == 0xBB;
+}
+
+/* True if pos is the first letter/digit of a sentence or of a line. */
+static bool sentence_start(const struct run *R, size_t pos)
+{
+	if (pos >= R->n)
+		return false;
+	size_t k = mtpe_segments_sentence_at(&R->seg, pos);
+	size_t s = k < R->seg.nsentences ? R->seg.sentences[k].start : 0;
+	/* a line start also counts (headlines, list items) */
+	size_t ls = pos;
+	while (ls > 0 && R->t[ls - 1] != '\n' && R->t[ls - 1] != '\r')
+		ls--;
+	if (ls > s)
+		s = ls;
+	size_t i = s;
+	while (i < pos) {
+		size_t l;
+		uint32_t cp = mtpe_utf8_decode(R->t + i, R->n - i, &l);
+		if (!is_opening(cp))
+			return false;
+		i += l;
+	}
+	return i == pos;
+}
+
+static enum case_shape shape_of(const char *s, size_t n)
+{
+	bool any_upper = false, any_lower = false, first_upper = false, first = true;
+	for (size_t i = 0; i < n;) {
+		size_t l;
+		uint32_t cp = mtpe_utf8_decode(s + i, n - i, &l);
+		i += l;
+		if (!mtpe_is_letter(cp))
+			continue;
+		bool up = mtpe_is_upper(cp), lo = mtpe_is_lower(cp);
+		if (first) {
+			first_upper = up;
+			first = false;
+		}
+		any_upper |= up;
+		any_lower |= lo;
+	}
+	if (first)
+		return SHAPE_NONE;
+	if (!any_upper)
+		return SHAPE_LOWER;
+	if (!any_lower)
+		return first_upper && n > 1 ? SHAPE_UPPER : SHAPE_TITLE;
+	if (first_upper)
+		return SHAPE_TITLE;
+	return SHAPE_MIXED;
+}
+
+static bool in_list(const struct wordlist *l, const char *s, size_t n, bool cased)
+{
+	if (cased)
+		return strmap_get(&l->exact, s, n) != NULL;
+	size_t ln;
+	char *low = mtpe_case_map(s, n, 'l', &ln);
+	if (!low)
+		return false;
+	bool r = strmap_get(&l->lower, low, ln) != NULL;
+	free(low);
+	return r;
+}
+
+static void build_capset(struct run *R)
+{
+	if (R->capset_built)
+		return;
+	R->capset_built = true;
+	for (size_t i = 0; i < R->seg.nwords; i++) {
+		const mtpe_word *w = &R->seg.words[i];
+		if (w->kind != MTPE_WORD_LETTER)
+			continue;
+		if (shape_of(R->t + w->start, w->end - w->start) != SHAPE_TITLE)
+			continue;
+		if (sentence_start(R, w->start))
+			continue;
+		size_t ln;
+		char *low = mtpe_case_map(R->t + w->start, w->end - w->start, 'l', &ln);
+		if (low) {
+			strmap_put(&R->capset, low, ln, (void *)1);
+			free(low);
+		}
+	}
+}
+
+static bool dict_words(struct run *R, const char *s, size_t n)
+{
+	if (!R->c->speller)
+		return true;
+	size_t i = 0;
+	bool any = false;
+	while (i < n) {
+		while (i < n && !isalpha((unsigned char)s[i]) && (unsigned char)s[i] < 0x80)
+			i++;
+		size_t j = i;
+		while (j < n && (isalpha((unsigned char)s[j]) || (unsigned char)s[j] >= 0x80 || s[j] == '\''))
+			j++;
+		if (j > i) {
+			any = true;
+			if (!mtpe_speller_is_dict_word(R->c->speller, s + i, j - i))
+				return false;
+		}
+		i = j;
+	}
+	return any;
+}
+
+static bool eval_cond(struct run *R, const struct rule *r, const struct cond *cd, const PCRE2_SIZE *ov, uint32_t npairs)
+{
+	int g = cd->group;
+	if (g < 0)
+		g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR)cd->group_name);
+	if (g < 0 || (uint32_t)g >= npairs || ov[2 * g] == PCRE2_UNSET) {
+		/* an unset group satisfies only negative tests */
+		return cd->kind == COND_NOT_IN || cd->kind == COND_NOT_IN_CASED || cd->kind == COND_NOT_CASE;
+	}
+	const char *s = R->t + ov[2 * g];
+	size_t n = ov[2 * g + 1] - ov[2 * g];
+	switch (cd->kind) {
+	case COND_IN: return in_list(cd->list, s, n, false);
+	case COND_NOT_IN: return !in_list(cd->list, s, n, false);
+	case COND_IN_CASED: return in_list(cd->list, s, n, true);
+	case COND_NOT_IN_CASED: return !in_list(cd->list, s, n, true);
+	case COND_DICT: return dict_words(R, s, n) == cd->bval;
+	case COND_CASE: return shape_of(s, n) == cd->shape;
+	case COND_NOT_CASE: return shape_of(s, n) != cd->shape;
+	case COND_SENTENCE_START: return sentence_start(R, ov[2 * g]) == cd->bval;
+	case COND_DOC_CAPITALIZED: {
+		build_capset(R);
+		size_t ln;
+		char *low = mtpe_case_map(s, n, 'l', &ln);
+		bool has = low && strmap_get(&R->capset, low, ln) != NULL;
+		free(low);
+		return has == cd->bval;
+	}
+	}
+	return false;
+}
+
+/* Adds a finding for region span [s, e); takes ownership of repl strings. */
+static void add_finding(struct run *R, const struct rule *r, mtpe_severity sev, size_t s, size_t e,
+			const char *message, char **repl, size_t nrepl)
+{
+	mtpe_finding f;
+	memset(&f, 0, sizeof(f));
+	size_t fs = mtpe_region_to_file(R->reg, s), fe = mtpe_region_to_file(R->reg, e);
+	f.rule = mtpe_strdup(r->id);
+	f.category = r->category;
+	f.severity = sev;
+	f.message = mtpe_strdup(message ? message : r->message);
+	f.offset = fs;
+	f.length = fe - fs;
+	f.text = mtpe_strndup(R->doc->data + fs, fe - fs);
+	f.safe = r->safe;
+	f.unit = R->reg->unit;
+	mtpe_doc_linecol(R->doc, fs, &f.line, &f.column);
+	mtpe_doc_linecol(R->doc, fe, &f.end_line, &f.end_column);
+	for (size_t i = 0; i < nrepl; i++) {
+		if (repl[i] && f.text)
+			mtpe_finding_add_replacement(&f, repl[i], strlen(repl[i]));
+		free(repl[i]);
+	}
+	if (!f.rule || !f.message || !f.text) {
+		mtpe_finding_dispose(&f);
+		R->error = MTPE_ENOMEM;
+		return;
+	}
+	if (mtpe_findings_push(R->out, &f) < 0)
+		R->error = MTPE_ENOMEM;
+}
+
+static void run_pattern(struct run *R, const struct rule *r)
+{
+	pcre2_match_data *md = R->c->md;
+	size_t start = 0;
+	while (start <= R->n) {
+		int rc = pcre2_match(r->re, (PCRE2_SPTR)R->t, R->n, start, PCRE2_NO_UTF_CHECK, md, R->c->mctx);
+		if (rc < 0)
+			break; /* no match, or a limit hit: the rule stops on this region */
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		uint32_t npairs = pcre2_get_ovector_count(md);
+		size_t ms = ov[0], me = ov[1];
+		size_t step = 1;
+		if (ms < R->n)
+			mtpe_utf8_decode(R->t + ms, R->n - ms, &step);
+		bool ok = true;
+		for (size_t i = 0; ok && i < r->nconds; i++)
+			ok = eval_cond(R, r, &r->conds[i], ov, npairs);
+		int g = r->span_group;
+		if (g < 0)
+			g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR)r->span_name);
+		size_t s = ms, e = me;
+		if (ok && g > 0) {
+			if ((uint32_t)g >= npairs || ov[2 * g] == PCRE2_UNSET)
+				ok = false;
+			else {
+				s = ov[2 * g];
+				e = ov[2 * g + 1];
+			}
+		}
+		if (ok && e > s && !overlaps_skip(R, s, e)) {
+			char *repl[16];
+			size_t nr = 0;
+			for (size_t i = 0; i < r->nrepl && nr < 16; i++) {
+				size_t ol;
+				char *x = mtpe_template_expand(r->repl[i], R->t, ov, npairs, r->re, &ol);
+				if (x)
+					repl[nr++] = x;
+			}
+			add_finding(R, r, r->severity, s, e, NULL, repl, nr);
+			start = me > ms ? me : ms + step;
+		} else {
+			start = ms + step;
+		}
+		if (R->error)
+			return;
+	}
+}
+
+/* ---- built-in checks --------------------------------------------------- */
+
+static bool has_digit(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (isdigit((unsigned char)s[i]))
+			return true;
+	return false;
+}
+
+static char **cached_suggest(struct run *R, const char *w, size_t n)
+{
+	void **v = strmap_get(&R->c->suggest_cache, w, n);
+	if (v)
+		return *v;
+	char **s = NULL;
+	int k = mtpe_speller_suggest(R->c->speller, &s, w, n, MAX_SUGGESTIONS);
+	if (k < 0)
+		s = NULL;
+	strmap_put(&R->c->suggest_cache, w, n, s);
+	return s;
+}
+
+static void run_spelling(struct run *R, const struct rule *r)
+{
+	mtpe_speller *sp = R->c->speller;
+	if (!sp)
+		return;
+	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
+		const mtpe_word *w = &R->seg.words[i];
+		if (w->kind != MTPE_WORD_LETTER)
+			continue;
+		const char *s = R->t + w->start;
+		size_t n = w->end - w->start;
+		/* trim apostrophes at the edges */
+		while (n && (s[n - 1] == '\''))
+			n--;
+		if (n < 2 || has_digit(s, n) || memchr(s, '_', n))
+			continue;
+		enum case_shape sh = shape_of(s, n);
+		if (sh == SHAPE_UPPER || sh == SHAPE_MIXED)
+			continue; /* acronyms and codes */
+		bool latin = true;
+		for (size_t k = 0; k < n;) {
+			size_t l;
+			uint32_t cp = mtpe_utf8_decode(s + k, n - k, &l);
+			if (cp >= 0x250 && cp != 0x2019)
+				latin = false;
+			k += l;
+		}
+		if (!latin)
+			continue; /* other scripts: the script checks handle them */
+		if (mtpe_speller_check(sp, s, n))
+			continue;
+		if (overlaps_skip(R, w->start, w->start + n))
+			continue;
+		/* a word next to '.', '/', '@' or '\' belongs to a path, domain or code */
+		if ((w->start > 0 && strchr("./\\@_", R->t[w->start - 1])) ||
+		    (w->start + n < R->n && strchr("/\\@_", R->t[w->start + n])) ||
+		    (w->start + n + 1 < R->n && R->t[w->start + n] == '.' && isalpha((unsigned char)R->t[w->start + n + 1])))
+			continue;
+		/* an en-GB (or en-US) variant is the consistency rule's business, not a misspelling */
+		if (R->c->variants_loaded && n < 64) {
+			char low[64];
+			for (size_t k = 0; k < n; k++)
+				low[k] = (char)tolower((unsigned char)s[k]);
+			if (strmap_get(&R->c->gb2us, low, n))
+				continue;
+		}
+		char msg[256];
+		char **sug = NULL;
+		bool name_like = false;
+		if (sh == SHAPE_TITLE) {
+			/* a name unless one edit away from a common (lower-case) word that hunspell puts first */
+			name_like = !mtpe_speller_near_miss(sp, s, n);
+			if (!name_like) {
+				sug = cached_suggest(R, s, n);
+				name_like = !sug || !sug[0] || !mtpe_speller_is_dict_word(sp, sug[0], strlen(sug[0])) ||
+					    shape_of(sug[0], strlen(sug[0])) != SHAPE_TITLE ||
+					    !mtpe_speller_check(sp, sug[0], strlen(sug[0]));
+				if (!name_like) {
+					/* the lower-cased suggestion must itself be a word: "Government" yes, "Sergei" no */
+					char low[128];
+					size_t sl = strlen(sug[0]);
+					if (sl < sizeof(low)) {
+						for (size_t k = 0; k < sl; k++)
+							low[k] = (char)tolower((unsigned char)sug[0][k]);
+						name_like = !mtpe_speller_check(sp, low, sl);
+					}
+				}
+			}
+		}
+		if (name_like) {
+			snprintf(msg, sizeof(msg), "Unknown word '%.*s', probably a name; check its spelling or add it to the dictionary",
+				 (int)n, s);
+			add_finding(R, r, MTPE_SEV_INFO, w->start, w->start + n, msg, NULL, 0);
+			continue;
+		}
+		if (!sug)
+			sug = cached_suggest(R, s, n);
+		char *repl[MAX_SUGGESTIONS];
+		size_t nr = 0;
+		for (size_t k = 0; sug && sug[k] && nr < MAX_SUGGESTIONS; k++)
+			repl[nr++] = mtpe_strdup(sug[k]);
+		snprintf(msg, sizeof(msg), "Possible misspelling: '%.*s' is not in the dictionary", (int)n, s);
+		add_finding(R, r, r->severity, w->start, w->start + n, msg, repl, nr);
+	}
+}
+
+static struct wordlist *list_or_null(mtpe_checker *c, const char *name)
+{
+	return mtpe_rules__list(c, name, NULL);
+}
+
+static bool only_spaces_between(const struct run *R, size_t a, size_t b)
+{
+	if (b <= a)
+		return false;
+	for (size_t i = a; i < b; i++)
+		if (R->t[i] != ' ')
+			return false;
+	return true;
+}
+
+static const char *const modal_words[] = { "may", "will", "can", "must", "might", "shall", NULL };
+static const char *const determiners[] = {
+	"a", "an", "the", "this", "that", "these", "those", "his", "her", "its", "their", "our",
+	"my", "your", "no", "any", "some", "every", "each", "full", "new", "half", NULL
+};
+
+static bool word_in(const char *s, size_t n, const char *const *set)
+{
+	for (int i = 0; set[i]; i++)
+		if (strlen(set[i]) == n && strncasecmp(set[i], s, n) == 0)
+			return true;
+	return false;
+}
+
+static void add_case_finding(struct run *R, const struct rule *r, size_t s, size_t e, const char *why)
+{
+	char msg[300];
+	size_t ln;
+	char *fix = mtpe_case_map(R->t + s, e - s, 't', &ln);
+	snprintf(msg, sizeof(msg), "'%.*s' is a name here (%s); names are capitalized", (int)(e - s), R->t + s, why);
+	char *repl[1] = { fix };
+	add_finding(R, r, r->severity, s, e, msg, repl, fix ? 1 : 0);
+}
+
+static void run_name_case(struct run *R, const struct rule *r)
+{
+	struct wordlist *titles = list_or_null(R->c, "titles"), *given = list_or_null(R->c, "given-names"),
+			*sur = list_or_null(R->c, "surnames-english");
+	if (!titles || !given || !sur)
+		return;
+	strmap names = { 0 };
+	bool *flagged = mtpe_calloc(R->seg.nwords ? R->seg.nwords : 1, sizeof(bool));
+	if (!flagged)
+		return;
+	/* pass 1: direct evidence */
+	for (size_t i = 0; i < R->seg.nwords; i++) {
+		const mtpe_word *w = &R->seg.words[i];
+		const char *s = R->t + w->start;
+		size_t n = w->end - w->start;
+		if (w->kind != MTPE_WORD_LETTER || shape_of(s, n) != SHAPE_LOWER)
+			continue;
+		bool surname = in_list(sur, s, n, false);
+		bool known = dict_words(R, s, n);
+		const char *why = NULL;
+		if (i > 0 && only_spaces_between(R, R->seg.words[i - 1].end, w->start)) {
+			const mtpe_word *p = &R->seg.words[i - 1];
+			const char *ps = R->t + p->start;
+			size_t pn = p->end - p->start;
+			bool ptitle = shape_of(ps, pn) == SHAPE_TITLE && in_list(titles, ps, pn, true);
+			bool pgiven = shape_of(ps, pn) == SHAPE_TITLE && in_list(given, ps, pn, true);
+			if ((surname || !known) && pgiven)
+				why = "after a given name";
+			else if ((surname || !known) && ptitle && !word_in(s, n, modal_words))
+				why = "after a title";
+		}
+		if (!why && surname && i + 1 < R->seg.nwords && !sentence_start(R, w->start)) {
+			const mtpe_word *q = &R->seg.words[i + 1];
+			const char *qs = R->t + q->start;
+			size_t qn = q->end - q->start;
+			/* "moon Jae-in", "park Geun-hye": a capitalized, hyphenated name part follows */
+			if (only_spaces_between(R, w->end, q->start) && shape_of(qs, qn) == SHAPE_TITLE &&
+			    q->end < R->n && R->t[q->end] == '-' && q->end + 1 < R->n && isalpha((unsigned char)R->t[q->end + 1]) &&
+			    !dict_words(R, qs, qn))
+				why = "before the rest of a name";
+		}
+		if (why) {
+			add_case_finding(R, r, w->start, w->end, why);
+			flagged[i] = true;
+			if (surname) {
+				size_t ln;
+				char *low = mtpe_case_map(s, n, 'l', &ln);
+				if (low) {
+					strmap_put(&names, low, ln, (void *)1);
+					free(low);
+				}
+			}
+		}
+	}
+	/* names capitalized mid-sentence elsewhere count as evidence too */
+	build_capset(R);
+	/* pass 2: other lower-case occurrences of a name established in this document */
+	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
+		const mtpe_word *w = &R->seg.words[i];
+		const char *s = R->t + w->start;
+		size_t n = w->end - w->start;
+		if (flagged[i] || w->kind != MTPE_WORD_LETTER || shape_of(s, n) != SHAPE_LOWER)
+			continue;
+		if (word_in(s, n, modal_words) || !in_list(sur, s, n, false))
+			continue;
+		bool established = strmap_get(&names, s, n) != NULL;
+		bool capped = strmap_get(&R->capset, s, n) != NULL;
+		if (!established && !capped)
+			continue;
+		/* looks like a person in this sentence: no determiner before, a verb or punctuation after */
+		if (i > 0) {
+			const mtpe_word *p = &R->seg.words[i - 1];
+			if (word_in(R->t + p->start, p->end - p->start, determiners))
+				continue;
+			/* adjectives before nouns: "brown bear" - require no lower-case noun right after */
+		}
+		bool ok = false;
+		size_t after = w->end;
+		while (after < R->n && R->t[after] == ' ')
+			after++;
+		if (after >= R->n || strchr(",.;:!?)\"'", R->t[after]) || !strncmp(R->t + after, "\xE2\x80\x99", 3) ||
+		    !strncmp(R->t + after, "\xE2\x80\x9D", 3))
+			ok = true;
+		else if (i + 1 < R->seg.nwords) {
+			const mtpe_word *q = &R->seg.words[i + 1];
+			const char *qs = R->t + q->start;
+			size_t qn = q->end - q->start;
+			if (shape_of(qs, qn) == SHAPE_LOWER && qn > 3 &&
+			    (!strncmp(qs + qn - 2, "ed", 2) || (qs[qn - 1] == 's' && qs[qn - 2] != 's') ||
+			     word_in(qs, qn, (const char *const[]){ "said", "told", "wrote", "met", "sent", "took", "gave", "made", "spoke", "held", "became", "left", "won", "lost", "will", "would", "has", "had", "was", "is", NULL })))
+				ok = true;
+			if (shape_of(qs, qn) == SHAPE_TITLE && q->start == after && (established || capped))
+				ok = established; /* "trump Tower" is unclear; only with direct evidence */
+		}
+		if (ok)
+			add_case_finding(R, r, w->start, w->end,
+					 established ? "written as a name elsewhere in this document" : "capitalized elsewhere in this document");
+	}
+	free(flagged);
+	strmap_dispose(&names, NULL);
+}
+
+static char *match_case(const char *model, size_t mn, const char *repl)
+{
+	enum case_shape sh = shape_of(model, mn);
+	size_t ln;
+	if (sh == SHAPE_UPPER)
+		return mtpe_case_map(repl, strlen(repl), 'u', &ln);
+	if (sh == SHAPE_TITLE)
+		return mtpe_case_map(repl, strlen(repl), 't', &ln);
+	return mtpe_strdup(repl);
+}
+
+static void run_variant_mix(struct run *R, const struct rule *r)
+{
+	size_t nus = 0, ngb = 0;
+	const char *first_us = NULL, *first_gb = NULL;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
+			const mtpe_word *w = &R->seg.words[i];
+			if (w->kind != MTPE_WORD_LETTER || w->end - w->start > 40)
+				continue;
+			char low[64];
+			size_t n = w->end - w->start;
+			for (size_t k = 0; k < n; k++)
+				low[k] = (char)tolower((unsigned char)R->t[w->start + k]);
+			void **us = strmap_get(&R->c->gb2us, low, n); /* word is GB */
+			void **gb = strmap_get(&R->c->us2gb, low, n); /* word is US */
+			if (pass == 0) {
+				if (us && !gb) {
+					ngb++;
+					if (!first_gb)
+						first_gb = R->t + w->start;
+				}
+				if (gb && !us) {
+					nus++;
+					if (!first_us)
+						first_us = R->t + w->start;
+				}
+				continue;
+			}
+			bool flag_gb = ngb <= nus, flag_us = nus <= ngb;
+			char msg[300];
+			if (us && !gb && flag_gb) {
+				char *fix = match_case(R->t + w->start, n, *us);
+				snprintf(msg, sizeof(msg), "British spelling '%.*s' in a document that also uses American spellings (%zu American, %zu British); use '%s'",
+					 (int)n, R->t + w->start, nus, ngb, (char *)*us);
+				char *repl[1] = { fix };
+				add_finding(R, r, r->severity, w->start, w->end, msg, repl, fix ? 1 : 0);
+			} else if (gb && !us && flag_us) {
+				char *fix = match_case(R->t + w->start, n, *gb);
+				snprintf(msg, sizeof(msg), "American spelling '%.*s' in a document that also uses British spellings (%zu American, %zu British); use '%s'",
+					 (int)n, R->t + w->start, nus, ngb, (char *)*gb);
+				char *repl[1] = { fix };
+				add_finding(R, r, r->severity, w->start, w->end, msg, repl, fix ? 1 : 0);
+			}
+		}
+		if (pass == 0 && (nus == 0 || ngb == 0))
+			return;
+	}
+}
+
+static void run_glossary(struct run *R, const struct rule *r)
+{
+	pcre2_match_data *md = R->c->md;
+	size_t start = 0;
+	while (start < R->n && !R->error) {
+		int rc = pcre2_match(R->c->glossary_re, (PCRE2_SPTR)R->t, R->n, start, PCRE2_NO_UTF_CHECK, md, R->c->mctx);
+		if (rc < 0)
+			break;
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		size_t s = ov[0], e = ov[1];
+		start = e > s ? e : s + 1;
+		size_t ln;
+		char *low = mtpe_case_map(R->t + s, e - s, 'l', &ln);
+		if (!low)
+			continue;
+		/* normalise runs of blanks to one space for the lookup */
+		size_t w = 0;
+		for (size_t i = 0; i < ln; i++)
+			if (!(low[i] == ' ' || low[i] == '\t') || (w && low[w - 1] != ' '))
+				low[w++] = (low[i] == '\t') ? ' ' : low[i];
+		void **canon = strmap_get(&R->c->glossary, low, w);
+		free(low);
+		if (!canon || overlaps_skip(R, s, e))
+			continue;
+		if (strlen(*canon) == e - s && !memcmp(*canon, R->t + s, e - s))
+			continue;
+		char msg[300];
+		snprintf(msg, sizeof(msg), "Use the canonical form '%s' instead of '%.*s'", (char *)*canon, (int)(e - s), R->t + s);
+		char *repl[1] = { mtpe_strdup(*canon) };
+		add_finding(R, r, r->severity, s, e, msg, repl, 1);
+	}
+}
+
+static void run_cyrillic(struct run *R, const struct rule *r)
+{
+	size_t i = 0;
+	while (i < R->n && !R->error) {
+		size_t l;
+		uint32_t cp = mtpe_utf8_decode(R->t + i, R->n - i, &l);
+		if (cp < 0x400 || !mtpe_is_cyrillic(cp)) {
+			i += l;
+			continue;
+		}
+		/* the word around it: a Latin word with Cyrillic letters is mixed-script's */
+		size_t ws = i;
+		while (ws > 0) {
+			size_t k = ws - 1;
+			while (k > 0 && ((unsigned char)R->t[k] & 0xC0) == 0x80)
+				k--;
+			size_t kl;
+			uint32_t pc = mtpe_utf8_decode(R->t + k, R->n - k, &kl);
+			if (!mtpe_is_letter(pc))
+				break;
+			ws = k;
+		}
+		size_t e = i;
+		bool latin = false;
+		for (size_t k = ws; k < i;) {
+			size_t kl;
+			uint32_t pc = mtpe_utf8_decode(R->t + k, R->n - k, &kl);
+			if (pc < 0x250)
+				latin = true;
+			k += kl;
+		}
+		/* extend over Cyrillic words and the spaces/punctuation between them */
+		size_t last_end = i;
+		while (e < R->n) {
+			uint32_t c2 = mtpe_utf8_decode(R->t + e, R->n - e, &l);
+			if (mtpe_is_letter(c2)) {
+				if (c2 < 0x250 && c2 >= 'A')
+					latin = true;
+				e += l;
+				last_end = e;
+			} else if (c2 == ' ' || c2 == '-' || c2 == ',') {
+				/* continue only if a Cyrillic letter follows */
+				size_t k = e + l, kl;
+				while (k < R->n && R->t[k] == ' ')
+					k++;
+				if (k < R->n && mtpe_is_cyrillic(mtpe_utf8_decode(R->t + k, R->n - k, &kl)) && c2 != ',')
+					e = k;
+				else
+					break;
+			} else {
+				break;
+			}
+		}
+		if (!latin)
+			add_finding(R, r, r->severity, ws, last_end, NULL, NULL, 0);
+		i = last_end > i ? last_end : i + 1;
+	}
+}
+
+static uint32_t latin_lookalike(uint32_t cp)
+{
+	static const uint32_t map[][2] = {
+		{ 0x430, 'a' }, { 0x435, 'e' }, { 0x43E, 'o' }, { 0x440, 'p' }, { 0x441, 'c' }, { 0x443, 'y' },
+		{ 0x445, 'x' }, { 0x410, 'A' }, { 0x412, 'B' }, { 0x415, 'E' }, { 0x41A, 'K' }, { 0x41C, 'M' },
+		{ 0x41D, 'H' }, { 0x41E, 'O' }, { 0x420, 'P' }, { 0x421, 'C' }, { 0x422, 'T' }, { 0x425, 'X' },
+		{ 0x456, 'i' }, { 0x406, 'I' }, { 0x458, 'j' }, { 0x455, 's' }, { 0x405, 'S' }, { 0x4BB, 'h' },
+		{ 0x3BF, 'o' }, { 0x39F, 'O' }, { 0x391, 'A' }, { 0x392, 'B' }, { 0x395, 'E' }, { 0x397, 'H' },
+		{ 0x399, 'I' }, { 0x39A, 'K' }, { 0x39C, 'M' }, { 0x39D, 'N' }, { 0x3A1, 'P' }, { 0x3A4, 'T' },
+		{ 0x3A7, 'X' }, { 0x3A5, 'Y' }, { 0x396, 'Z' }, { 0x3B1, 'a' },
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i][0] == cp)
+			return map[i][1];
+	return 0;
+}
+
+static void run_mixed_script(struct run *R, const struct rule *r)
+{
+	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
+		const mtpe_word *w = &R->seg.words[i];
+		const char *s = R->t + w->start;
+		size_t n = w->end - w->start;
+		bool latin = false, other = false, fixable = true;
+		for (size_t k = 0; k < n;) {
+			size_t l;
+			uint32_t cp = mtpe_utf8_decode(s + k, n - k, &l);
+			k += l;
+			if (!mtpe_is_letter(cp))
+				continue;
+			if (cp < 0x250)
+				latin = true;
+			else if ((cp >= 0x370 && cp < 0x530)) {
+				other = true;
+				if (!latin_lookalike(cp))
+					fixable = false;
+			}
+		}
+		if (!latin || !other)
+			continue;
+		mtpe_buf fix = MTPE_BUF_INIT;
+		for (size_t k = 0; k < n;) {
+			size_t l;
+			uint32_t cp = mtpe_utf8_decode(s + k, n - k, &l);
+			uint32_t lk = (cp >= 0x370 && cp < 0x530) ? latin_lookalike(cp) : 0;
+			if (lk)
+				mtpe_buf_putc(&fix, (char)lk);
+			else
+				mtpe_buf_put(&fix, s + k, l);
+			k += l;
+		}
+		char msg[300];
+		snprintf(msg, sizeof(msg), "'%.*s' mixes Latin letters with Cyrillic or Greek look-alikes", (int)n, s);
+		char *repl[1] = { fixable ? mtpe_buf_detach(&fix) : NULL };
+		mtpe_buf_dispose(&fix);
+		add_finding(R, r, r->severity, w->start, w->end, msg, repl, repl[0] ? 1 : 0);
+	}
+}
+
+static int check_region(mtpe_checker *c, const mtpe_doc *doc, const mtpe_region *reg, mtpe_findings *out,
+			size_t *words, mtpe_error *err)
+{
+	struct run R;
+	memset(&R, 0, sizeof(R));
+	R.c = c;
+	R.doc = doc;
+	R.reg = reg;
+	R.t = reg->text;
+	R.n = reg->text_len;
+	R.out = out;
+	int error = mtpe_segment(&R.seg, R.t, R.n, err);
+	if (error < 0)
+		return error;
+	if (words)
+		*words += R.seg.nwords;
+	find_skips(&R);
+	for (size_t i = 0; i < c->nrules && !R.error; i++) {
+		const struct rule *r = &c->rules[i];
+		if (!r->enabled)
+			continue;
+		switch (r->builtin) {
+		case BUILTIN_NONE: run_pattern(&R, r); break;
+		case BUILTIN_SPELLING: run_spelling(&R, r); break;
+		case BUILTIN_NAME_CASE: run_name_case(&R, r); break;
+		case BUILTIN_VARIANT_MIX: run_variant_mix(&R, r); break;
+		case BUILTIN_GLOSSARY: run_glossary(&R, r); break;
+		case BUILTIN_CYRILLIC: run_cyrillic(&R, r); break;
+		case BUILTIN_MIXED_SCRIPT: run_mixed_script(&R, r); break;
+		}
+	}
+	mtpe_segments_dispose(&R.seg);
+	free(R.skip);
+	strmap_dispose(&R.capset, NULL);
+	if (R.error)
+		return mtpe_error_set(err, R.error, "out of memory");
+	return 0;
+}
+
+int mtpe_checker_check(mtpe_checker *c, const mtpe_doc *doc, mtpe_findings *out, size_t *words, mtpe_error *err)
+{
+	int error;
+	if (words)
+		*words = 0;
+	size_t first = out->len;
+	for (size_t i = 0; i < doc->nregions; i++)
+		if ((error = check_region(c, doc, &doc->regions[i], out, words, err)) < 0)
+			return error;
+	/* sort only this document's findings */
+	mtpe_findings tail = { out->items + first, out->len - first, out->len - first };
+	mtpe_findings_sort(&tail);
+	out->len = first + tail.len;
+	return 0;
+}
+
+int mtpe_checker_check_text(mtpe_checker *c, const char *text, size_t len, mtpe_findings *out, mtpe_error *err)
+{
+	mtpe_doc *doc = NULL;
+	int error = mtpe_doc_from_buffer(&doc, "<text>", text, len, NULL, err);
+	if (error < 0)
+		return error;
+	error = mtpe_checker_check(c, doc, out, NULL, err);
+	/* findings borrow the region unit pointer; plain text has none */
+	mtpe_doc_free(doc);
+	return error;
+}
+
+char *mtpe_apply_fixes(const char *text, size_t len, const mtpe_finding *const *fs, size_t n, size_t *outlen)
+{
+	mtpe_buf b = MTPE_BUF_INIT;
+	size_t pos = 0;
+	mtpe_buf_put(&b, "", 0);
+	for (size_t i = 0; i < n; i++) {
+		const mtpe_finding *f = fs[i];
+		if (!f->nreplacements || f->offset < pos || f->offset + f->length > len)
+			continue; /* overlapping or out of range: skipped */
+		mtpe_buf_put(&b, text + pos, f->offset - pos);
+		mtpe_buf_puts(&b, f->replacements[0]);
+		pos = f->offset + f->length;
+	}
+	mtpe_buf_put(&b, text + pos, len - pos);
+	if (b.oom) {
+		mtpe_buf_dispose(&b);
+		return NULL;
+	}
+	if (outlen)
+		*outlen = b.len;
+	return mtpe_buf_detach(&b);
+}
+
+/* ---- rule examples -------------------------------------------------------- */
+
+static void report(mtpe_rule_test_cb cb, void *data, const struct rule *r, const mtpe_example *ex, bool ok,
+		   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void report(mtpe_rule_test_cb cb, void *data, const struct rule *r, const mtpe_example *ex, bool ok,
+		   const char *fmt, ...)
+{
+	mtpe_rule_test_result res;
+	memset(&res, 0, sizeof(res));
+	res.rule = r->id;
+	res.example = ex;
+	res.ok = ok;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(res.msg, sizeof(res.msg), fmt, ap);
+	va_end(ap);
+	if (cb)
+		cb(&res, data);
+}
+
+int mtpe_checker_test_rules(mtpe_checker *c, const char *only, mtpe_rule_test_cb cb, void *data)
+{
+	int failures = 0;
+	for (size_t i = 0; i < c->nrules; i++) {
+		const struct rule *r = &c->rules[i];
+		if (only && strcmp(only, r->id))
+			continue;
+		for (size_t k = 0; k < r->nex; k++) {
+			const mtpe_example *ex = &r->ex[k];
+			mtpe_findings fs = MTPE_FINDINGS_INIT;
+			mtpe_error err;
+			mtpe_error_clear(&err);
+			if (mtpe_checker_check_text(c, ex->text, strlen(ex->text), &fs, &err) < 0) {
+				report(cb, data, r, ex, false, "cannot check example: %s", err.msg);
+				failures++;
+				continue;
+			}
+			const mtpe_finding **mine = mtpe_calloc(fs.len + 1, sizeof(*mine));
+			size_t nm = 0;
+			const mtpe_finding *other_serious = NULL;
+			for (size_t j = 0; j < fs.len; j++) {
+				if (!strcmp(fs.items[j].rule, r->id))
+					mine[nm++] = &fs.items[j];
+				else if (fs.items[j].severity >= MTPE_SEV_WARNING && !other_serious)
+					other_serious = &fs.items[j];
+			}
+			if (ex->kind == MTPE_EXAMPLE_GOOD) {
+				if (nm) {
+					report(cb, data, r, ex, false, "good example raised %s on '%s'", r->id, mine[0]->text);
+					failures++;
+				} else if (other_serious) {
+					report(cb, data, r, ex, false, "good example raised %s on '%s'", other_serious->rule,
+					       other_serious->text);
+					failures++;
+				} else {
+					report(cb, data, r, ex, true, "ok");
+				}
+			} else if (!nm) {
+				report(cb, data, r, ex, false, "bad example did not raise %s", r->id);
+				failures++;
+			} else if (ex->fix) {
+				/* apply the first replacement of each non-overlapping finding of this rule */
+				size_t ol;
+				char *fixed = mtpe_apply_fixes(ex->text, strlen(ex->text), mine, nm, &ol);
+				if (!fixed || strcmp(fixed, ex->fix)) {
+					report(cb, data, r, ex, false, "fix gives \"%s\", expected \"%s\"", fixed ? fixed : "(none)", ex->fix);
+					failures++;
+				} else {
+					mtpe_findings again = MTPE_FINDINGS_INIT;
+					bool re_raised = false;
+					if (mtpe_checker_check_text(c, fixed, ol, &again, &err) == 0)
+						for (size_t j = 0; j < again.len; j++)
+							if (!strcmp(again.items[j].rule, r->id))
+								re_raised = true;
+					mtpe_findings_dispose(&again);
+					if (re_raised) {
+						report(cb, data, r, ex, false, "the fixed text \"%s\" raises %s again", fixed, r->id);
+						failures++;
+					} else {
+						report(cb, data, r, ex, true, "ok");
+					}
+				}
+				free(fixed);
+			} else {
+				report(cb, data, r, ex, true, "ok");
+			}
+			free(mine);
+			mtpe_findings_dispose(&fs);
+		}
+	}
+	return failures;
+}

@@ -1,0 +1,106 @@
+/*
+ * engine.h - internal structures shared by rules.c (loading) and check.c
+ * (running). A checker owns its rules, word lists and speller. Rules are kept
+ * in load order (files in name order, rules in file order); ids are unique.
+ * Word lists are loaded once per name and shared by every rule that uses them.
+ */
+#ifndef MTPE_ENGINE_H
+#define MTPE_ENGINE_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "mtpe/check.h"
+#include "mtpe/spell.h"
+#include "strmap.h"
+
+struct wordlist {
+	char *name;
+	char **entries;
+	size_t n;
+	strmap lower;  /* lower-cased entry -> 1 */
+	strmap exact;  /* entry as written -> 1 */
+};
+
+enum cond_kind {
+	COND_IN, COND_NOT_IN, COND_IN_CASED, COND_NOT_IN_CASED,
+	COND_DICT, COND_CASE, COND_NOT_CASE, COND_SENTENCE_START, COND_DOC_CAPITALIZED
+};
+
+enum case_shape { SHAPE_LOWER, SHAPE_UPPER, SHAPE_TITLE, SHAPE_MIXED, SHAPE_NONE };
+
+struct cond {
+	enum cond_kind kind;
+	int group;          /* -1 when group_name is used */
+	char *group_name;
+	struct wordlist *list;
+	bool bval;
+	enum case_shape shape;
+};
+
+enum builtin {
+	BUILTIN_NONE, BUILTIN_SPELLING, BUILTIN_NAME_CASE, BUILTIN_VARIANT_MIX,
+	BUILTIN_GLOSSARY, BUILTIN_CYRILLIC, BUILTIN_MIXED_SCRIPT
+};
+
+struct rule {
+	char *id;
+	mtpe_category category;
+	mtpe_severity severity;
+	char *message;
+	char *description;
+	char *pattern;    /* as written */
+	char *check;
+	enum builtin builtin;
+	pcre2_code *re;
+	int span_group;
+	char *span_name;
+	char **repl;
+	size_t nrepl;
+	bool safe;
+	bool enabled;
+	struct cond *conds;
+	size_t nconds;
+	mtpe_example *ex;
+	size_t nex;
+	char *file;
+	int line;
+	char **anchors;   /* prefilter: lower-case literal words one of which must occur, or NULL */
+	size_t nanchors;
+};
+
+struct glossary_entry { char *canonical; };
+
+struct mtpe_checker {
+	char *data_dir;
+	struct rule *rules;
+	size_t nrules;
+	struct wordlist **lists;
+	size_t nlists;
+	mtpe_speller *speller;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit;
+	/* built-in data, loaded on first use */
+	bool variants_loaded;
+	strmap us2gb, gb2us;
+	bool glossary_loaded;
+	pcre2_code *glossary_re;
+	strmap glossary;          /* lower-cased variant -> canonical */
+	strmap suggest_cache;     /* word -> char** (NULL-terminated) */
+	pcre2_code *skip_re;      /* URLs, e-mail, handles, tags */
+};
+
+/* rules.c */
+int mtpe_rules__load_path(mtpe_checker *c, const char *path, mtpe_error *err);
+int mtpe_rules__load_dir(mtpe_checker *c, const char *dir, bool required, mtpe_error *err);
+struct wordlist *mtpe_rules__list(mtpe_checker *c, const char *name, mtpe_error *err);
+void mtpe_rules__free_rule(struct rule *r);
+void mtpe_rules__free_list(struct wordlist *l);
+
+/* template.c */
+char *mtpe_template_expand(const char *tmpl, const char *subject, const PCRE2_SIZE *ov,
+			   uint32_t npairs, const pcre2_code *re, size_t *outlen);
+int mtpe_template_validate(const char *tmpl, const pcre2_code *re, char *why, size_t whylen);
+
+#endif

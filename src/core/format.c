@@ -1,0 +1,232 @@
+/*
+ * format.c - the formatter table and the two base formats: text (compiler
+ * style, with the line and the span underlined) and json (DESIGN.md contract).
+ */
+#include "mtpe/format.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int mtpe_json_escape(mtpe_buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': mtpe_buf_puts(b, "\\\""); break;
+		case '\\': mtpe_buf_puts(b, "\\\\"); break;
+		case '\n': mtpe_buf_puts(b, "\\n"); break;
+		case '\r': mtpe_buf_puts(b, "\\r"); break;
+		case '\t': mtpe_buf_puts(b, "\\t"); break;
+		default:
+			if (c < 0x20)
+				mtpe_buf_printf(b, "\\u%04x", c);
+			else
+				mtpe_buf_putc(b, (char)c);
+		}
+	}
+	return b->oom ? MTPE_ENOMEM : 0;
+}
+
+static void json_str(mtpe_buf *b, const char *s)
+{
+	mtpe_buf_putc(b, '"');
+	if (s)
+		mtpe_json_escape(b, s, strlen(s));
+	mtpe_buf_putc(b, '"');
+}
+
+static int json_begin(mtpe_format_ctx *ctx)
+{
+	mtpe_buf_puts(ctx->out, "{\n  \"version\": 1,\n  \"files\": [");
+	ctx->first_file = true;
+	return 0;
+}
+
+static int json_file(mtpe_format_ctx *ctx, const mtpe_doc *doc, const mtpe_findings *fs)
+{
+	mtpe_buf *b = ctx->out;
+	mtpe_buf_puts(b, ctx->first_file ? "\n    " : ",\n    ");
+	ctx->first_file = false;
+	mtpe_buf_puts(b, "{ \"path\": ");
+	json_str(b, doc->path);
+	mtpe_buf_puts(b, ",\n      \"findings\": [");
+	for (size_t i = 0; i < fs->len; i++) {
+		const mtpe_finding *f = &fs->items[i];
+		mtpe_buf_puts(b, i ? ",\n        " : "\n        ");
+		mtpe_buf_puts(b, "{ \"rule\": ");
+		json_str(b, f->rule);
+		mtpe_buf_puts(b, ", \"category\": ");
+		json_str(b, mtpe_category_name(f->category));
+		mtpe_buf_puts(b, ", \"severity\": ");
+		json_str(b, mtpe_severity_name(f->severity));
+		mtpe_buf_puts(b, ",\n          \"message\": ");
+		json_str(b, f->message);
+		mtpe_buf_printf(b, ",\n          \"offset\": %zu, \"length\": %zu, \"line\": %d, \"column\": %d, \"end_line\": %d, \"end_column\": %d",
+				f->offset, f->length, f->line, f->column, f->end_line, f->end_column);
+		mtpe_buf_puts(b, ",\n          \"text\": ");
+		json_str(b, f->text);
+		mtpe_buf_puts(b, ", \"replacements\": [");
+		for (size_t k = 0; k < f->nreplacements; k++) {
+			if (k)
+				mtpe_buf_puts(b, ", ");
+			json_str(b, f->replacements[k]);
+		}
+		mtpe_buf_putc(b, ']');
+		if (f->unit) {
+			mtpe_buf_puts(b, ", \"unit\": ");
+			json_str(b, f->unit);
+		}
+		mtpe_buf_puts(b, " }");
+	}
+	mtpe_buf_puts(b, fs->len ? " ] }" : "] }");
+	return b->oom ? MTPE_ENOMEM : 0;
+}
+
+static int json_end(mtpe_format_ctx *ctx, const mtpe_summary *s)
+{
+	mtpe_buf_printf(ctx->out,
+			"%s],\n  \"summary\": { \"files\": %zu, \"words\": %zu, \"findings\": %zu,\n"
+			"               \"by_severity\": { \"error\": %zu, \"warning\": %zu, \"info\": %zu } }\n}\n",
+			ctx->first_file ? "" : "\n  ", s->files, s->words, s->findings,
+			s->by_severity[MTPE_SEV_ERROR], s->by_severity[MTPE_SEV_WARNING], s->by_severity[MTPE_SEV_INFO]);
+	return ctx->out->oom ? MTPE_ENOMEM : 0;
+}
+
+/* ---- text ---- */
+
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_RED "\033[1;31m"
+#define C_MAGENTA "\033[1;35m"
+#define C_CYAN "\033[1;36m"
+#define C_GREEN "\033[1;32m"
+
+static size_t cp_count(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			c++;
+	return c;
+}
+
+/* Byte offset after skipping k code points from s. */
+static size_t cp_skip(const char *s, size_t n, size_t k)
+{
+	size_t i = 0;
+	while (i < n && k) {
+		i++;
+		while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
+			i++;
+		k--;
+	}
+	return i;
+}
+
+static void put_visible(mtpe_buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		mtpe_buf_putc(b, s[i] == '\t' ? ' ' : s[i]);
+}
+
+static int text_file(mtpe_format_ctx *ctx, const mtpe_doc *doc, const mtpe_findings *fs)
+{
+	mtpe_buf *b = ctx->out;
+	bool col = ctx->color;
+	for (size_t i = 0; i < fs->len; i++) {
+		const mtpe_finding *f = &fs->items[i];
+		const char *sc = f->severity == MTPE_SEV_ERROR ? C_RED : f->severity == MTPE_SEV_WARNING ? C_MAGENTA : C_CYAN;
+		if (col)
+			mtpe_buf_puts(b, C_BOLD);
+		mtpe_buf_printf(b, "%s:%d:%d:", doc->path, f->line, f->column);
+		if (col)
+			mtpe_buf_puts(b, C_RESET);
+		mtpe_buf_printf(b, " %s%s:%s %s [%s]", col ? sc : "", mtpe_severity_name(f->severity), col ? C_RESET : "",
+				f->message, f->rule);
+		if (f->unit)
+			mtpe_buf_printf(b, " (in %s)", f->unit);
+		mtpe_buf_putc(b, '\n');
+		/* the line, windowed around the span when long */
+		size_t ls, le;
+		mtpe_doc_line_span(doc, f->line, &ls, &le);
+		size_t span_end = f->offset + f->length;
+		size_t span_e = span_end < le ? span_end : le;
+		size_t before = cp_count(doc->data + ls, f->offset - ls);
+		size_t ws = ls, pad = before;
+		bool cut_left = false, cut_right = false;
+		if (before > 60) {
+			ws = ls + cp_skip(doc->data + ls, f->offset - ls, before - 50);
+			pad = 50;
+			cut_left = true;
+		}
+		size_t we = le;
+		if (cp_count(doc->data + span_e, le - span_e) > 60) {
+			we = span_e + cp_skip(doc->data + span_e, le - span_e, 50);
+			cut_right = true;
+		}
+		mtpe_buf_printf(b, "%5d | %s", f->line, cut_left ? "..." : "");
+		put_visible(b, doc->data + ws, f->offset - ws);
+		if (col)
+			mtpe_buf_puts(b, sc);
+		put_visible(b, doc->data + f->offset, span_e - f->offset);
+		if (col)
+			mtpe_buf_puts(b, C_RESET);
+		put_visible(b, doc->data + span_e, we - span_e);
+		mtpe_buf_printf(b, "%s\n      | %s", cut_right ? "..." : "", cut_left ? "   " : "");
+		for (size_t k = 0; k < pad; k++)
+			mtpe_buf_putc(b, ' ');
+		if (col)
+			mtpe_buf_puts(b, C_GREEN);
+		size_t w = cp_count(doc->data + f->offset, span_e - f->offset);
+		mtpe_buf_putc(b, '^');
+		for (size_t k = 1; k < w; k++)
+			mtpe_buf_putc(b, '~');
+		if (col)
+			mtpe_buf_puts(b, C_RESET);
+		mtpe_buf_putc(b, '\n');
+		if (f->nreplacements) {
+			mtpe_buf_printf(b, "      | %s", cut_left ? "   " : "");
+			for (size_t k = 0; k < pad; k++)
+				mtpe_buf_putc(b, ' ');
+			if (col)
+				mtpe_buf_puts(b, C_GREEN);
+			mtpe_buf_puts(b, f->replacements[0]);
+			if (col)
+				mtpe_buf_puts(b, C_RESET);
+			mtpe_buf_putc(b, '\n');
+		}
+	}
+	return b->oom ? MTPE_ENOMEM : 0;
+}
+
+static int text_end(mtpe_format_ctx *ctx, const mtpe_summary *s)
+{
+	if (s->findings)
+		mtpe_buf_printf(ctx->out, "%zu finding%s (%zu error%s, %zu warning%s, %zu info) in %zu file%s, %zu words\n",
+				s->findings, s->findings == 1 ? "" : "s", s->by_severity[MTPE_SEV_ERROR],
+				s->by_severity[MTPE_SEV_ERROR] == 1 ? "" : "s", s->by_severity[MTPE_SEV_WARNING],
+				s->by_severity[MTPE_SEV_WARNING] == 1 ? "" : "s", s->by_severity[MTPE_SEV_INFO], s->files,
+				s->files == 1 ? "" : "s", s->words);
+	return 0;
+}
+
+static const mtpe_formatter fmt_text = { "text", NULL, text_file, text_end };
+static const mtpe_formatter fmt_json = { "json", json_begin, json_file, json_end };
+
+extern const mtpe_formatter mtpe_format_sarif, mtpe_format_github, mtpe_format_checkstyle;
+
+static const mtpe_formatter *const formatters[] = { &fmt_text, &fmt_json };
+
+const mtpe_formatter *mtpe_formatter_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(formatters) / sizeof(formatters[0]); i++)
+		if (!strcmp(formatters[i]->name, name))
+			return formatters[i];
+	return NULL;
+}
+
+const char *mtpe_formatter_names(void)
+{
+	return "text, json";
+}

@@ -1,0 +1,224 @@
+/*
+ * segment.c - the only file that includes ICU. Sentence and word boundaries over
+ * UTF-8 through UText (indices are native byte offsets), script and case data.
+ */
+#include "mtpe/segment.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/ucasemap.h>
+#include <unicode/uscript.h>
+#include <unicode/utext.h>
+
+#define PUSH(arr, n, cap, val)                                              \
+	do {                                                                \
+		if ((n) == (cap)) {                                         \
+			size_t nc_ = (cap) ? (cap) * 2 : 64;                \
+			void *np_ = mtpe_realloc((arr), nc_ * sizeof(*(arr))); \
+			if (!np_) { error = MTPE_ENOMEM; goto cleanup; }    \
+			(arr) = np_;                                        \
+			(cap) = nc_;                                        \
+		}                                                           \
+		(arr)[(n)++] = (val);                                       \
+	} while (0)
+
+/* ASCII fast path for words: letters with inner ' or - and digits; same spans as ICU for ASCII prose. */
+static bool all_ascii(const char *t, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)t[i] >= 0x80)
+			return false;
+	return true;
+}
+
+static inline bool a_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static inline bool a_digit(char c) { return c >= '0' && c <= '9'; }
+
+/*
+ * ASCII fast path for words, following UAX #29 as ICU applies it to ASCII:
+ * letters, digits and '_' join; ':' '.' '\'' join two letters; ',' ';' '.' '\''
+ * join two digits. tests/unit/test_segment.c checks it gives ICU's spans.
+ */
+static int ascii_words(mtpe_word **words, size_t *nw, size_t *capw, const char *t, size_t len)
+{
+	int error = 0;
+	size_t i = 0;
+	while (i < len) {
+		char c = t[i];
+		if (!a_alpha(c) && !a_digit(c) && c != '_') {
+			i++;
+			continue;
+		}
+		size_t s = i;
+		bool letters = false, digits = false;
+		while (i < len) {
+			c = t[i];
+			if (a_alpha(c)) {
+				letters = true;
+				i++;
+			} else if (a_digit(c)) {
+				digits = true;
+				i++;
+			} else if (c == '_') {
+				i++;
+			} else if (i > s && i + 1 < len &&
+				   (((c == ':' || c == '.' || c == '\'') && a_alpha(t[i - 1]) && a_alpha(t[i + 1])) ||
+				    ((c == ',' || c == ';' || c == '.' || c == '\'') && a_digit(t[i - 1]) && a_digit(t[i + 1])))) {
+				i++;
+			} else {
+				break;
+			}
+		}
+		if (!letters && !digits)
+			continue;
+		mtpe_word w = { s, i, letters ? MTPE_WORD_LETTER : MTPE_WORD_NUMBER };
+		PUSH(*words, *nw, *capw, w);
+	}
+cleanup:
+	return error;
+}
+
+int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *err)
+{
+	int error = 0;
+	UErrorCode st = U_ZERO_ERROR;
+	UText *ut = NULL;
+	UBreakIterator *sb = NULL, *wb = NULL;
+	size_t caps = 0, capw = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (len == 0)
+		return 0;
+	ut = utext_openUTF8(NULL, text, (int64_t)len, &st);
+	sb = ubrk_open(UBRK_SENTENCE, "en_US@ss=standard", NULL, 0, &st);
+	if (U_FAILURE(st)) {
+		error = mtpe_error_set(err, MTPE_EUNSUPPORTED, "ICU: cannot open a sentence break iterator: %s", u_errorName(st));
+		goto cleanup;
+	}
+	ubrk_setUText(sb, ut, &st);
+	int32_t prev = ubrk_first(sb);
+	for (int32_t p = ubrk_next(sb); p != UBRK_DONE; p = ubrk_next(sb)) {
+		mtpe_span s = { (size_t)prev, (size_t)p };
+		PUSH(out->sentences, out->nsentences, caps, s);
+		prev = p;
+	}
+	if (all_ascii(text, len)) {
+		if ((error = ascii_words(&out->words, &out->nwords, &capw, text, len)) < 0)
+			goto cleanup;
+	} else {
+		wb = ubrk_open(UBRK_WORD, "en_US", NULL, 0, &st);
+		if (U_FAILURE(st)) {
+			error = mtpe_error_set(err, MTPE_EUNSUPPORTED, "ICU: cannot open a word break iterator: %s", u_errorName(st));
+			goto cleanup;
+		}
+		ubrk_setUText(wb, ut, &st);
+		prev = ubrk_first(wb);
+		for (int32_t p = ubrk_next(wb); p != UBRK_DONE; p = ubrk_next(wb)) {
+			int32_t status = ubrk_getRuleStatus(wb);
+			if (status >= UBRK_WORD_NONE_LIMIT) {
+				mtpe_word w = { (size_t)prev, (size_t)p,
+						status < UBRK_WORD_NUMBER_LIMIT ? MTPE_WORD_NUMBER :
+						status < UBRK_WORD_LETTER_LIMIT ? MTPE_WORD_LETTER : MTPE_WORD_OTHER };
+				PUSH(out->words, out->nwords, capw, w);
+			}
+			prev = p;
+		}
+	}
+cleanup:
+	if (wb)
+		ubrk_close(wb);
+	if (sb)
+		ubrk_close(sb);
+	if (ut)
+		utext_close(ut);
+	if (error == MTPE_ENOMEM)
+		mtpe_error_set(err, error, "out of memory");
+	if (error < 0)
+		mtpe_segments_dispose(out);
+	return error;
+}
+
+void mtpe_segments_dispose(mtpe_segments *s)
+{
+	free(s->sentences);
+	free(s->words);
+	memset(s, 0, sizeof(*s));
+}
+
+size_t mtpe_segments_sentence_at(const mtpe_segments *s, size_t offset)
+{
+	size_t lo = 0, hi = s->nsentences;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (s->sentences[mid].end <= offset)
+			lo = mid + 1;
+		else if (s->sentences[mid].start > offset)
+			hi = mid;
+		else
+			return mid;
+	}
+	return s->nsentences;
+}
+
+const char *mtpe_script_of(uint32_t cp)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UScriptCode sc = uscript_getScript((UChar32)cp, &st);
+	if (U_FAILURE(st))
+		return "Zzzz";
+	return uscript_getShortName(sc);
+}
+
+bool mtpe_is_cyrillic(uint32_t cp)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	return uscript_getScript((UChar32)cp, &st) == USCRIPT_CYRILLIC;
+}
+
+bool mtpe_is_letter(uint32_t cp) { return u_isalpha((UChar32)cp); }
+bool mtpe_is_upper(uint32_t cp) { return u_isupper((UChar32)cp) || u_istitle((UChar32)cp); }
+bool mtpe_is_lower(uint32_t cp) { return u_islower((UChar32)cp); }
+
+char *mtpe_case_map(const char *s, size_t len, char mode, size_t *outlen)
+{
+	if (mode == 't') {
+		/* upper-case the first letter only */
+		size_t k;
+		uint32_t cp = mtpe_utf8_decode(s, len, &k);
+		char enc[4];
+		size_t kn = mtpe_utf8_encode((uint32_t)u_totitle((UChar32)cp), enc);
+		char *r = mtpe_malloc(len - k + kn + 1);
+		if (!r)
+			return NULL;
+		memcpy(r, enc, kn);
+		memcpy(r + kn, s + k, len - k);
+		r[kn + len - k] = '\0';
+		if (outlen)
+			*outlen = kn + len - k;
+		return r;
+	}
+	UErrorCode st = U_ZERO_ERROR;
+	UCaseMap *cm = ucasemap_open("en", 0, &st);
+	if (U_FAILURE(st))
+		return NULL;
+	size_t cap = len * 3 + 4;
+	char *r = mtpe_malloc(cap);
+	if (!r) {
+		ucasemap_close(cm);
+		return NULL;
+	}
+	int32_t n = mode == 'u' ? ucasemap_utf8ToUpper(cm, r, (int32_t)cap, s, (int32_t)len, &st)
+				: ucasemap_utf8ToLower(cm, r, (int32_t)cap, s, (int32_t)len, &st);
+	ucasemap_close(cm);
+	if (U_FAILURE(st)) {
+		free(r);
+		return NULL;
+	}
+	r[n] = '\0';
+	if (outlen)
+		*outlen = (size_t)n;
+	return r;
+}

@@ -1,0 +1,268 @@
+/* util.c - errors, allocation with a test failure hook, byte buffers, UTF-8. */
+#include "mtpe/common.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void mtpe_error_clear(mtpe_error *err)
+{
+	if (!err)
+		return;
+	memset(err, 0, sizeof(*err));
+	err->offset = -1;
+}
+
+int mtpe_error_set(mtpe_error *err, int code, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		err->code = code;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+void mtpe_error_at(mtpe_error *err, const char *path, int line, int col)
+{
+	if (!err)
+		return;
+	if (path)
+		snprintf(err->path, sizeof(err->path), "%s", path);
+	err->line = line;
+	err->col = col;
+}
+
+static long fail_after = -1;
+
+void mtpe_alloc_fail_after(long n)
+{
+	fail_after = n;
+}
+
+static bool should_fail(void)
+{
+	if (fail_after < 0)
+		return false;
+	if (fail_after == 0)
+		return true;
+	fail_after--;
+	return false;
+}
+
+void *mtpe_malloc(size_t n)
+{
+	return should_fail() ? NULL : malloc(n ? n : 1);
+}
+
+void *mtpe_calloc(size_t n, size_t m)
+{
+	return should_fail() ? NULL : calloc(n ? n : 1, m ? m : 1);
+}
+
+void *mtpe_realloc(void *p, size_t n)
+{
+	return should_fail() ? NULL : realloc(p, n ? n : 1);
+}
+
+char *mtpe_strndup(const char *s, size_t n)
+{
+	char *r = mtpe_malloc(n + 1);
+	if (!r)
+		return NULL;
+	memcpy(r, s, n);
+	r[n] = '\0';
+	return r;
+}
+
+char *mtpe_strdup(const char *s)
+{
+	return s ? mtpe_strndup(s, strlen(s)) : NULL;
+}
+
+int mtpe_buf_grow(mtpe_buf *b, size_t extra)
+{
+	if (b->oom)
+		return MTPE_ENOMEM;
+	if (b->len + extra + 1 <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < b->len + extra + 1) {
+		if (cap > SIZE_MAX / 2) {
+			b->oom = true;
+			return MTPE_ENOMEM;
+		}
+		cap *= 2;
+	}
+	char *p = mtpe_realloc(b->ptr, cap);
+	if (!p) {
+		b->oom = true;
+		return MTPE_ENOMEM;
+	}
+	b->ptr = p;
+	b->cap = cap;
+	return 0;
+}
+
+int mtpe_buf_put(mtpe_buf *b, const char *s, size_t n)
+{
+	if (mtpe_buf_grow(b, n) < 0)
+		return MTPE_ENOMEM;
+	if (n)
+		memcpy(b->ptr + b->len, s, n);
+	b->len += n;
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
+int mtpe_buf_puts(mtpe_buf *b, const char *s)
+{
+	return mtpe_buf_put(b, s, strlen(s));
+}
+
+int mtpe_buf_putc(mtpe_buf *b, char c)
+{
+	return mtpe_buf_put(b, &c, 1);
+}
+
+int mtpe_buf_printf(mtpe_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char tmp[256];
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return MTPE_EINVAL;
+	if ((size_t)n < sizeof(tmp))
+		return mtpe_buf_put(b, tmp, (size_t)n);
+	if (mtpe_buf_grow(b, (size_t)n) < 0)
+		return MTPE_ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+char *mtpe_buf_detach(mtpe_buf *b)
+{
+	char *p = b->ptr;
+	if (!p)
+		p = mtpe_strdup("");
+	b->ptr = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void mtpe_buf_dispose(mtpe_buf *b)
+{
+	free(b->ptr);
+	b->ptr = NULL;
+	b->len = b->cap = 0;
+	b->oom = false;
+}
+
+size_t mtpe_utf8_seqlen(const unsigned char *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	unsigned char c = s[0];
+	if (c < 0x80)
+		return 1;
+	size_t need;
+	uint32_t min;
+	if (c >= 0xC2 && c <= 0xDF) {
+		need = 2; min = 0x80;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		need = 3; min = 0x800;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		need = 4; min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < need)
+		return 0;
+	uint32_t cp = c & (0x7F >> need);
+	for (size_t i = 1; i < need; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return need;
+}
+
+bool mtpe_utf8_valid(const char *s, size_t n, size_t *bad)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		/* fast path: 8 ASCII bytes at a time */
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, u + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t k = mtpe_utf8_seqlen(u + i, n - i);
+		if (!k) {
+			if (bad)
+				*bad = i;
+			return false;
+		}
+		i += k;
+	}
+	return true;
+}
+
+uint32_t mtpe_utf8_decode(const char *s, size_t n, size_t *len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t k = mtpe_utf8_seqlen(u, n);
+	if (!k) {
+		*len = n ? 1 : 0;
+		return 0xFFFD;
+	}
+	*len = k;
+	if (k == 1)
+		return u[0];
+	uint32_t cp = u[0] & (0x7F >> k);
+	for (size_t i = 1; i < k; i++)
+		cp = (cp << 6) | (u[i] & 0x3F);
+	return cp;
+}
+
+size_t mtpe_utf8_encode(uint32_t cp, char *out)
+{
+	unsigned char *o = (unsigned char *)out;
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	} else if (cp < 0x800) {
+		o[0] = (unsigned char)(0xC0 | (cp >> 6));
+		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	} else if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xE0 | (cp >> 12));
+		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xF0 | (cp >> 18));
+	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}

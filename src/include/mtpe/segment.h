@@ -1,0 +1,51 @@
+/*
+ * segment.h - sentence and word segmentation (ICU) over UTF-8 text, as byte
+ * spans. Only segment.c sees ICU.
+ */
+#ifndef MTPE_SEGMENT_H
+#define MTPE_SEGMENT_H
+
+#include "mtpe/common.h"
+
+typedef struct mtpe_span {
+	size_t start, end; /* [start, end) bytes */
+} mtpe_span;
+
+typedef enum mtpe_word_kind {
+	MTPE_WORD_LETTER = 1, /* letters, maybe with apostrophes/hyphens inside */
+	MTPE_WORD_NUMBER = 2,
+	MTPE_WORD_OTHER = 3   /* kana, ideographs */
+} mtpe_word_kind;
+
+typedef struct mtpe_word {
+	size_t start, end;
+	mtpe_word_kind kind;
+} mtpe_word;
+
+typedef struct mtpe_segments {
+	mtpe_span *sentences; size_t nsentences;
+	mtpe_word *words; size_t nwords;
+} mtpe_segments;
+#define MTPE_SEGMENTS_INIT { NULL, 0, NULL, 0 }
+
+/*
+ * Splits text[0..len) (valid UTF-8) into sentences and words. Sentences also
+ * break at blank lines and at line ends that are not inside running prose
+ * (headlines, captions). Caller disposes with mtpe_segments_dispose.
+ */
+int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *err);
+void mtpe_segments_dispose(mtpe_segments *s);
+/* Index of the sentence containing offset, or nsentences if none. */
+size_t mtpe_segments_sentence_at(const mtpe_segments *s, size_t offset);
+
+/* Unicode helpers backed by ICU. */
+/* ISO 15924 short name of the script of code point cp ("Latn", "Cyrl", "Zyyy"...). */
+const char *mtpe_script_of(uint32_t cp);
+bool mtpe_is_cyrillic(uint32_t cp);
+bool mtpe_is_letter(uint32_t cp);
+bool mtpe_is_upper(uint32_t cp);
+bool mtpe_is_lower(uint32_t cp);
+/* Case-maps UTF-8 s into a new string (caller frees). mode: 'u' upper, 'l' lower, 't' title (first letter). */
+char *mtpe_case_map(const char *s, size_t len, char mode, size_t *outlen);
+
+#endif

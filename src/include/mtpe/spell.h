@@ -1,0 +1,44 @@
+/*
+ * spell.h - spelling with hunspell plus word lists. Only spell.c sees hunspell.
+ * Results are cached per distinct word. Empty words, words of 100+ bytes and
+ * words starting with "<?xml" are never passed to hunspell (treated as correct).
+ */
+#ifndef MTPE_SPELL_H
+#define MTPE_SPELL_H
+
+#include "mtpe/common.h"
+
+typedef struct mtpe_speller mtpe_speller;
+
+/*
+ * Opens hunspell dictionary aff/dic (checked for readability first: hunspell
+ * cannot report failure). Caller frees with mtpe_speller_free.
+ */
+int mtpe_speller_new(mtpe_speller **out, const char *aff, const char *dic, mtpe_error *err);
+void mtpe_speller_free(mtpe_speller *sp);
+/* Adds every word of a word list file (one per line, '#' comments). Missing file = MTPE_ENOTFOUND. */
+int mtpe_speller_add_file(mtpe_speller *sp, const char *path, mtpe_error *err);
+/* Adds one word for this session. */
+int mtpe_speller_add_word(mtpe_speller *sp, const char *word, size_t len);
+/* Removes a word added with add_word (undo of a dictionary add). */
+int mtpe_speller_remove_word(mtpe_speller *sp, const char *word, size_t len);
+/* True if the word is correct (or not checkable). */
+bool mtpe_speller_check(mtpe_speller *sp, const char *word, size_t len);
+/*
+ * Up to max suggestions (max <= 15), best first, into *out (caller frees each
+ * string and the array). Returns the count, or a negative error.
+ */
+int mtpe_speller_suggest(mtpe_speller *sp, char ***out, const char *word, size_t len, int max);
+/* True if a word at Damerau-Levenshtein distance 1 (case-insensitive) is correct. */
+bool mtpe_speller_near_miss(mtpe_speller *sp, const char *word, size_t len);
+/* True if the lower-cased form of word is a plain dictionary word. */
+bool mtpe_speller_is_dict_word(mtpe_speller *sp, const char *word, size_t len);
+
+/* Appends word to the personal dictionary file at path (atomic rewrite, deduplicated). */
+int mtpe_personal_add(const char *path, const char *word, mtpe_error *err);
+/* Removes word from the personal dictionary file. */
+int mtpe_personal_remove(const char *path, const char *word, mtpe_error *err);
+/* Default personal dictionary path ($XDG_CONFIG_HOME or ~/.config)/mtpe/words; caller frees. */
+char *mtpe_personal_default_path(void);
+
+#endif
