@@ -216,7 +216,8 @@ static const mtpe_formatter fmt_json = { "json", json_begin, json_file, json_end
 
 extern const mtpe_formatter mtpe_format_sarif, mtpe_format_github, mtpe_format_checkstyle;
 
-static const mtpe_formatter *const formatters[] = { &fmt_text, &fmt_json };
+static const mtpe_formatter *const formatters[] = { &fmt_text, &fmt_json, &mtpe_format_sarif, &mtpe_format_github,
+						    &mtpe_format_checkstyle };
 
 const mtpe_formatter *mtpe_formatter_find(const char *name)
 {
@@ -228,5 +229,5 @@ const mtpe_formatter *mtpe_formatter_find(const char *name)
 
 const char *mtpe_formatter_names(void)
 {
-	return "text, json";
+	return "text, json, sarif, github, checkstyle";
 }
