@@ -39,7 +39,7 @@ static inline bool a_digit(char c) { return c >= '0' && c <= '9'; }
 
 /*
  * ASCII fast path for words, following UAX #29 as ICU applies it to ASCII:
- * letters, digits and '_' join; ':' '.' '\'' join two letters; ',' ';' '.' '\''
+ * letters, digits and '_' join; '.' '\'' join two letters; ',' ';' '.' '\''
  * join two digits. tests/unit/test_segment.c checks it gives ICU's spans.
  */
 static int ascii_words(mtpe_word **words, size_t *nw, size_t *capw, const char *t, size_t len)
@@ -53,32 +53,36 @@ static int ascii_words(mtpe_word **words, size_t *nw, size_t *capw, const char *
 			continue;
 		}
 		size_t s = i;
-		bool letters = false, digits = false;
+		bool letters = false;
 		while (i < len) {
 			c = t[i];
 			if (a_alpha(c)) {
 				letters = true;
 				i++;
 			} else if (a_digit(c)) {
-				digits = true;
 				i++;
 			} else if (c == '_') {
 				i++;
 			} else if (i > s && i + 1 < len &&
-				   (((c == ':' || c == '.' || c == '\'') && a_alpha(t[i - 1]) && a_alpha(t[i + 1])) ||
+				   (((c == '.' || c == '\'') && a_alpha(t[i - 1]) && a_alpha(t[i + 1])) ||
 				    ((c == ',' || c == ';' || c == '.' || c == '\'') && a_digit(t[i - 1]) && a_digit(t[i + 1])))) {
 				i++;
 			} else {
 				break;
 			}
 		}
-		if (!letters && !digits)
-			continue;
 		mtpe_word w = { s, i, letters ? MTPE_WORD_LETTER : MTPE_WORD_NUMBER };
 		PUSH(*words, *nw, *capw, w);
 	}
 cleanup:
 	return error;
+}
+
+static bool use_fastpath = true;
+
+void mtpe_segment_use_fastpath(bool on)
+{
+	use_fastpath = on;
 }
 
 int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *err)
@@ -105,7 +109,7 @@ int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *e
 		PUSH(out->sentences, out->nsentences, caps, s);
 		prev = p;
 	}
-	if (all_ascii(text, len)) {
+	if (use_fastpath && all_ascii(text, len)) {
 		if ((error = ascii_words(&out->words, &out->nwords, &capw, text, len)) < 0)
 			goto cleanup;
 	} else {

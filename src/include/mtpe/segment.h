@@ -35,6 +35,8 @@ typedef struct mtpe_segments {
  */
 int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *err);
 void mtpe_segments_dispose(mtpe_segments *s);
+/* Test hook: turn the ASCII word fast path off (ICU for all text) or back on. */
+void mtpe_segment_use_fastpath(bool on);
 /* Index of the sentence containing offset, or nsentences if none. */
 size_t mtpe_segments_sentence_at(const mtpe_segments *s, size_t offset);
 

@@ -1,0 +1,161 @@
+/* test_doc.c - document loading: checks, BOM, line index, line/column. */
+#include "helpers.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mtpe/doc.h"
+
+static void test_doc__line_index_lf_crlf_cr(void **state)
+{
+	mtpe_doc *d = NULL;
+	const char *t = "ab\ncd\r\nef\rgh";
+	assert_int_equal(mtpe_doc_from_buffer(&d, "x", t, strlen(t), NULL, NULL), 0);
+	assert_int_equal(d->nlines, 4);
+	int l, c;
+	mtpe_doc_linecol(d, 3, &l, &c);
+	assert_int_equal(l, 2);
+	assert_int_equal(c, 1);
+	mtpe_doc_linecol(d, 7, &l, &c);
+	assert_int_equal(l, 3);
+	mtpe_doc_linecol(d, 11, &l, &c);
+	assert_int_equal(l, 4);
+	assert_int_equal(c, 2);
+	size_t s, e;
+	mtpe_doc_line_span(d, 2, &s, &e);
+	assert_int_equal(s, 3);
+	assert_int_equal(e, 5);
+	mtpe_doc_free(d);
+}
+
+static void test_doc__bom_is_kept_and_skipped(void **state)
+{
+	mtpe_doc *d = NULL;
+	const char *t = "\xEF\xBB\xBFh\xC3\xA9llo world";
+	assert_int_equal(mtpe_doc_from_buffer(&d, "x", t, strlen(t), NULL, NULL), 0);
+	assert_int_equal(d->bom, 3);
+	assert_int_equal(d->len, strlen(t));
+	assert_int_equal(d->nregions, 1);
+	assert_int_equal(d->regions[0].file_start, 3);
+	assert_memory_equal(d->regions[0].text, "h\xC3\xA9llo", 6);
+	int l, c;
+	mtpe_doc_linecol(d, 10, &l, &c); /* 'w' after "héllo " */
+	assert_int_equal(l, 1);
+	assert_int_equal(c, 7);
+	mtpe_doc_free(d);
+}
+
+static void test_doc__invalid_utf8_has_location(void **state)
+{
+	const char *bad[] = { "ok\nab\xFF", "ab\xC3", "\xE0\x80\x80", "\xED\xA0\x80", "\xF5\x80\x80\x80", "a\xC0\xAF" };
+	size_t at[] = { 5, 2, 0, 0, 0, 1 };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		mtpe_doc *d = NULL;
+		mtpe_error err;
+		mtpe_error_clear(&err);
+		assert_int_equal(mtpe_doc_from_buffer(&d, "x", bad[i], strlen(bad[i]), NULL, &err), MTPE_EENCODING);
+		assert_null(d);
+		assert_int_equal(err.offset, (long long)at[i]);
+		assert_non_null(strstr(err.msg, "invalid UTF-8"));
+	}
+}
+
+static void test_doc__binary_refused(void **state)
+{
+	mtpe_doc *d = NULL;
+	mtpe_error err;
+	mtpe_error_clear(&err);
+	assert_int_equal(mtpe_doc_from_buffer(&d, "x", "ab\0cd", 5, NULL, &err), MTPE_EUNSUPPORTED);
+	assert_non_null(strstr(err.msg, "binary"));
+	assert_int_equal(err.offset, 2);
+}
+
+static void test_doc__size_cap(void **state)
+{
+	char path[64];
+	write_tmp(path, sizeof(path), "0123456789", 10);
+	mtpe_doc_options o = MTPE_DOC_OPTIONS_INIT;
+	o.max_size = 5;
+	mtpe_doc *d = NULL;
+	mtpe_error err;
+	mtpe_error_clear(&err);
+	assert_int_equal(mtpe_doc_load(&d, path, &o, &err), MTPE_ETOOBIG);
+	o.max_size = 10;
+	assert_int_equal(mtpe_doc_load(&d, path, &o, &err), 0);
+	assert_int_equal(d->len, 10);
+	mtpe_doc_free(d);
+	unlink(path);
+}
+
+static void test_doc__directory_and_missing(void **state)
+{
+	mtpe_doc *d = NULL;
+	mtpe_error err;
+	mtpe_error_clear(&err);
+	assert_int_equal(mtpe_doc_load(&d, "/tmp", NULL, &err), MTPE_EUNSUPPORTED);
+	assert_non_null(strstr(err.msg, "directory"));
+	assert_int_equal(mtpe_doc_load(&d, "/nonexistent/file.txt", NULL, &err), MTPE_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "cannot open"));
+}
+
+static void test_doc__fifo_refused(void **state)
+{
+	char path[] = "/tmp/mtpe-fifo-XXXXXX";
+	assert_non_null(mkdtemp(path));
+	char fifo[128];
+	snprintf(fifo, sizeof(fifo), "%s/f", path);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	mtpe_doc *d = NULL;
+	mtpe_error err;
+	mtpe_error_clear(&err);
+	assert_int_equal(mtpe_doc_load(&d, fifo, NULL, &err), MTPE_EUNSUPPORTED);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	unlink(fifo);
+	rmdir(path);
+}
+
+static void test_doc__bytes_kept_as_read(void **state)
+{
+	const char t[] = "\xEF\xBB\xBF" "a\r\nb\rc\n\n";
+	char path[64];
+	write_tmp(path, sizeof(path), t, sizeof(t) - 1);
+	mtpe_doc *d = NULL;
+	assert_int_equal(mtpe_doc_load(&d, path, NULL, NULL), 0);
+	assert_int_equal(d->len, sizeof(t) - 1);
+	assert_memory_equal(d->data, t, sizeof(t) - 1);
+	mtpe_doc_free(d);
+	unlink(path);
+}
+
+static void test_doc__alloc_failures_are_clean(void **state)
+{
+	const char *t = "line one\nline two\n";
+	for (long n = 0; n < 20; n++) {
+		mtpe_doc *d = NULL;
+		mtpe_alloc_fail_after(n);
+		int rc = mtpe_doc_from_buffer(&d, "x", t, strlen(t), NULL, NULL);
+		mtpe_alloc_fail_after(-1);
+		if (rc == 0) {
+			mtpe_doc_free(d);
+			break;
+		}
+		assert_int_equal(rc, MTPE_ENOMEM);
+		assert_null(d);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_doc__line_index_lf_crlf_cr),
+		cmocka_unit_test(test_doc__bom_is_kept_and_skipped),
+		cmocka_unit_test(test_doc__invalid_utf8_has_location),
+		cmocka_unit_test(test_doc__binary_refused),
+		cmocka_unit_test(test_doc__size_cap),
+		cmocka_unit_test(test_doc__directory_and_missing),
+		cmocka_unit_test(test_doc__fifo_refused),
+		cmocka_unit_test(test_doc__bytes_kept_as_read),
+		cmocka_unit_test(test_doc__alloc_failures_are_clean),
+	};
+	return cmocka_run_group_tests_name("doc", tests, NULL, NULL);
+}

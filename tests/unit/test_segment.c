@@ -1,0 +1,96 @@
+/* test_segment.c - ICU segmentation, and the ASCII fast path giving ICU's spans. */
+#include "helpers.h"
+
+#include "mtpe/segment.h"
+
+static void test_segment__sentences_and_words(void **state)
+{
+	const char *t = "Mr. Smith met Ms Jones. They talked about 3.5 million don't-care items!\nNew line here";
+	mtpe_segments s = MTPE_SEGMENTS_INIT;
+	assert_int_equal(mtpe_segment(&s, t, strlen(t), NULL), 0);
+	assert_int_equal(s.nsentences, 3);
+	assert_int_equal(s.sentences[1].start, 24);
+	size_t k = mtpe_segments_sentence_at(&s, 29);
+	assert_int_equal(k, 1);
+	/* "3.5" is one number, "don't" one word */
+	bool saw_num = false, saw_dont = false;
+	for (size_t i = 0; i < s.nwords; i++) {
+		size_t n = s.words[i].end - s.words[i].start;
+		if (n == 3 && !memcmp(t + s.words[i].start, "3.5", 3)) {
+			saw_num = true;
+			assert_int_equal(s.words[i].kind, MTPE_WORD_NUMBER);
+		}
+		if (n == 5 && !memcmp(t + s.words[i].start, "don't", 5))
+			saw_dont = true;
+	}
+	assert_true(saw_num);
+	assert_true(saw_dont);
+	mtpe_segments_dispose(&s);
+}
+
+static void compare_paths(const char *t, size_t n)
+{
+	mtpe_segments a = MTPE_SEGMENTS_INIT, b = MTPE_SEGMENTS_INIT;
+	mtpe_segment_use_fastpath(true);
+	assert_int_equal(mtpe_segment(&a, t, n, NULL), 0);
+	mtpe_segment_use_fastpath(false);
+	assert_int_equal(mtpe_segment(&b, t, n, NULL), 0);
+	mtpe_segment_use_fastpath(true);
+	assert_int_equal(a.nwords, b.nwords);
+	for (size_t i = 0; i < a.nwords; i++) {
+		if (a.words[i].start != b.words[i].start || a.words[i].end != b.words[i].end) {
+			fail_msg("fast path word %zu [%zu,%zu) '%.*s' differs from ICU [%zu,%zu) '%.*s'", i,
+				 a.words[i].start, a.words[i].end, (int)(a.words[i].end - a.words[i].start), t + a.words[i].start,
+				 b.words[i].start, b.words[i].end, (int)(b.words[i].end - b.words[i].start), t + b.words[i].start);
+		}
+	}
+	mtpe_segments_dispose(&a);
+	mtpe_segments_dispose(&b);
+}
+
+static void test_segment__ascii_fastpath_matches_icu(void **state)
+{
+	const char *cases[] = {
+		"The U.S. economy grew 3.5% in 2019, e.g. by 1,500,000 dollars; see www.example.com/a_b.",
+		"It's the workers' day: 10:30 a.m. at gate 4B, room 12-14, tel. +7 (495) 123-45-67.",
+		"snake_case and CamelCase, x.y.z and 1.2.3, a''b, 'quoted' words, end.",
+		"__init__ ___ _x x_ 3_000 3,a a,3 3;4 a;b a:b 3:4 a.3 3.a",
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		compare_paths(cases[i], strlen(cases[i]));
+}
+
+static void test_segment__ascii_fastpath_matches_icu_on_corpus(void **state)
+{
+	size_t n = 0;
+	char *t = read_all_file(MTPE_TEST_SHARED_DIR "/corpus/wmt-ru-en/sys-NVIDIA-NeMo.en.txt", &n);
+	if (!t)
+		skip();
+	compare_paths(t, n);
+	free(t);
+}
+
+static void test_segment__scripts_and_case(void **state)
+{
+	assert_string_equal(mtpe_script_of(0x43E), "Cyrl");
+	assert_string_equal(mtpe_script_of('o'), "Latn");
+	assert_true(mtpe_is_cyrillic(0x416));
+	size_t n;
+	char *u = mtpe_case_map("stra\xC3\x9F" "e", 7, 'u', &n);
+	assert_string_equal(u, "STRASSE");
+	free(u);
+	char *t = mtpe_case_map("\xC3\xA9t\xC3\xA9", 6, 't', &n);
+	assert_string_equal(t, "\xC3\x89t\xC3\xA9");
+	free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_segment__sentences_and_words),
+		cmocka_unit_test(test_segment__ascii_fastpath_matches_icu),
+		cmocka_unit_test(test_segment__ascii_fastpath_matches_icu_on_corpus),
+		cmocka_unit_test(test_segment__scripts_and_case),
+	};
+	return cmocka_run_group_tests_name("segment", tests, NULL, NULL);
+}
