@@ -526,22 +526,54 @@ static bool sentence_start(const struct run *R, size_t pos)
 	return i == pos;
 }
 
+static bool small_word(const char *s, size_t n)
+{
+	static const char *const w[] = { "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into",
+					 "nor", "of", "on", "or", "the", "to", "with", "de", "la", "von", "van", NULL };
+	for (int i = 0; w[i]; i++)
+		if (strlen(w[i]) == n && !strncmp(w[i], s, n))
+			return true;
+	return false;
+}
+
+/*
+ * Letter shape of s: LOWER (no capitals), UPPER (no small letters, 2+ bytes),
+ * TITLE (first letter capital and, over several words, every word but the small
+ * ones capitalized), MIXED otherwise; NONE without letters.
+ */
 static enum case_shape shape_of(const char *s, size_t n)
 {
 	bool any_upper = false, any_lower = false, first_upper = false, first = true;
+	bool word_start = true, lower_word = false;
+	size_t ws = 0;
 	for (size_t i = 0; i < n;) {
 		size_t l;
 		uint32_t cp = mtpe_utf8_decode(s + i, n - i, &l);
-		i += l;
-		if (!mtpe_is_letter(cp))
+		if (!mtpe_is_letter(cp)) {
+			if (cp == ' ')
+				word_start = true;
+			i += l;
 			continue;
+		}
 		bool up = mtpe_is_upper(cp), lo = mtpe_is_lower(cp);
+		if (word_start) {
+			ws = i;
+			if (!up && !first) {
+				size_t e = i;
+				while (e < n && s[e] != ' ')
+					e++;
+				if (!small_word(s + ws, e - ws))
+					lower_word = true;
+			}
+			word_start = false;
+		}
 		if (first) {
 			first_upper = up;
 			first = false;
 		}
 		any_upper |= up;
 		any_lower |= lo;
+		i += l;
 	}
 	if (first)
 		return SHAPE_NONE;
@@ -549,7 +581,7 @@ static enum case_shape shape_of(const char *s, size_t n)
 		return SHAPE_LOWER;
 	if (!any_lower)
 		return first_upper && n > 1 ? SHAPE_UPPER : SHAPE_TITLE;
-	if (first_upper)
+	if (first_upper && !lower_word)
 		return SHAPE_TITLE;
 	return SHAPE_MIXED;
 }
