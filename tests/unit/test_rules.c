@@ -42,7 +42,7 @@ static void test_rules__bad_files_report_locations(void **state)
 		{ "- id: X\n  category: nope\n", 2, 13, "unknown category 'nope'" },
 		{ "- id: lower_case\n", 1, 7, "must be UPPER_SNAKE_CASE" },
 		{ "- id: A\n  category: style\n  severity: loud\n", 3, 13, "severity must be" },
-		{ "- id: A\n  category: style\n  severity: info\n  message: m\n  pattern: 'a'\n  examples:\n    - good: x\n", 6, 0, "needs at least one 'bad' example" },
+		{ "- id: A\n  category: style\n  severity: info\n  message: m\n  pattern: 'a'\n  examples:\n    - good: x\n", 7, 0, "needs at least one 'bad' example" },
 		{ "- id: A\n  category: style\n  severity: info\n  message: m\n  pattern: '(a)'\n  replace: '$2'\n  examples:\n    - bad: a\n", 6, 12, "group '$2'" },
 		{ "- id: A\n  category: style\n  severity: info\n  message: m\n  pattern: '(a)'\n  when:\n    - group: 3\n      case: lower\n  examples:\n    - bad: a\n", 7, 14, "group 3 does not exist" },
 		{ "- id: A\n  category: style\n  severity: info\n  message: m\n  check: telepathy\n  examples:\n    - bad: a\n", 5, 10, "unknown check 'telepathy'" },
