@@ -17,6 +17,7 @@
 
 #include "engine.h"
 #include "mtpe/segment.h"
+#include "mtpe/suppress.h"
 
 #define MATCH_LIMIT 2000000
 #define DEPTH_LIMIT 10000
@@ -1267,8 +1268,9 @@ int mtpe_checker_check(mtpe_checker *c, const mtpe_doc *doc, mtpe_findings *out,
 	/* sort only this document's findings */
 	mtpe_findings tail = { out->items + first, out->len - first, out->len - first };
 	mtpe_findings_sort(&tail);
+	error = mtpe_suppress_apply(doc, &tail, err); /* inline mtpe-disable comments */
 	out->len = first + tail.len;
-	return 0;
+	return error;
 }
 
 int mtpe_checker_check_text(mtpe_checker *c, const char *text, size_t len, mtpe_findings *out, mtpe_error *err)
