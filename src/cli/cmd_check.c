@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "opts.h"
+#include "cliconf.h"
 #include "mtpe/format.h"
 
 static void help(void)
@@ -40,7 +41,7 @@ int cmd_check(int argc, char **argv)
 {
 	struct cli_common common;
 	struct opt_iter it = { argc, argv, 1, "check", false };
-	const char *format = "text", *color = "auto", *fail_on_s = "warning";
+	const char *format = "text", *color = "auto", *fail_on_s = NULL; /* NULL: from .mtpe.yaml */
 	const char **files = calloc((size_t)argc + 1, sizeof(char *));
 	size_t nfiles = 0;
 	int rc;
@@ -97,7 +98,7 @@ int cmd_check(int argc, char **argv)
 		goto usage;
 	}
 	mtpe_severity fail_on;
-	if (mtpe_severity_from_name(fail_on_s, &fail_on) < 0) {
+	if (fail_on_s && mtpe_severity_from_name(fail_on_s, &fail_on) < 0) {
 		cli_error("check: --fail-on takes error, warning, info or none, not '%s'", fail_on_s);
 		goto usage;
 	}
@@ -106,8 +107,10 @@ int cmd_check(int argc, char **argv)
 		goto usage;
 	}
 
-	mtpe_checker *chk = cli_checker_new(&common);
-	if (!chk) {
+	struct cli_run run; /* per-file .mtpe.yaml and one checker per config */
+	mtpe_checker *chk = NULL;
+	if (cli_run_init(&run, &common) < 0 || !(chk = cli_run_checker(&run, files[0]))) {
+		cli_run_dispose(&run);
 		free(files);
 		return EXIT_RUNTIME;
 	}
@@ -122,6 +125,13 @@ int cmd_check(int argc, char **argv)
 		mtpe_error err;
 		mtpe_doc *doc = NULL;
 		mtpe_error_clear(&err);
+		const mtpe_config *cfg = NULL;
+		int skip = cli_run_for(&run, files[i], &chk, &cfg);
+		if (skip) {
+			runtime_error |= skip < 0; /* 1: ignored by the config */
+			continue;
+		}
+		fail_on = cli_run_fail_on(cfg, fail_on_s);
 		if (mtpe_doc_load(&doc, files[i], &common.dopts, &err) < 0) {
 			cli_report_error(&err);
 			runtime_error = true;
@@ -155,7 +165,7 @@ int cmd_check(int argc, char **argv)
 	flush_out(&out);
 	fflush(stdout);
 	mtpe_buf_dispose(&out);
-	mtpe_checker_free(chk);
+	cli_run_dispose(&run);
 	free(files);
 	if (runtime_error)
 		return EXIT_RUNTIME;
