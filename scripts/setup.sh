@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}; shift || true
 pkgs=(build-essential cmake pkg-config libhunspell-dev hunspell-en-us libicu-dev libyaml-dev
-      libpcre2-dev libncurses-dev libcmocka-dev libcmark-dev libxml2-dev tmux python3)
+      libpcre2-dev hunspell-en-gb libncurses-dev libcmocka-dev libcmark-dev libxml2-dev tmux python3)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -101,14 +101,15 @@ static int load_words_dir(mtpe_checker *c, const char *dir, mtpe_error *err)
 	return error;
 }
 
-static void free_suggestions(void *v)
+static void free_verdict(void *v)
 {
-	char **s = v;
-	if (!s)
+	struct spell_verdict *sv = v;
+	if (!sv)
 		return;
-	for (size_t i = 0; s[i]; i++)
-		free(s[i]);
-	free(s);
+	for (size_t i = 0; sv->sugg && sv->sugg[i]; i++)
+		free(sv->sugg[i]);
+	free(sv->sugg);
+	free(sv);
 }
 
 void mtpe_checker_free(mtpe_checker *c)
@@ -131,7 +132,7 @@ void mtpe_checker_free(mtpe_checker *c)
 	strmap_dispose(&c->us2gb, free);
 	strmap_dispose(&c->gb2us, free);
 	strmap_dispose(&c->glossary, free);
-	strmap_dispose(&c->suggest_cache, free_suggestions);
+	strmap_dispose(&c->spell_cache, free_verdict);
 	if (c->glossary_re)
 		pcre2_code_free(c->glossary_re);
 	if (c->skip_re)
@@ -193,6 +194,22 @@ static int load_variants(mtpe_checker *c, mtpe_error *err)
 	return 0;
 }
 
+/* Lower-cases s into a new string: by hand for ASCII, with ICU otherwise. */
+static char *lower_dup(const char *s, size_t n, size_t *outlen)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return lower_dup(s, n, outlen);
+	char *r = mtpe_malloc(n + 1);
+	if (!r)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		r[i] = (char)tolower((unsigned char)s[i]);
+	r[n] = '\0';
+	*outlen = n;
+	return r;
+}
+
 static void put_regex_escaped(mtpe_buf *b, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -231,19 +248,15 @@ static int load_glossary(mtpe_checker *c, mtpe_error *err)
 		while ((v = strtok_r(NULL, "\t", &save))) {
 			if (!*v || !strcmp(v, canon))
 				continue;
-			size_t ln;
-			char *low = mtpe_case_map(v, strlen(v), 'l', &ln);
-			if (!low)
-				continue;
-			void **old = strmap_get(&c->glossary, low, ln);
+			size_t vl = strlen(v);
+			void **old = strmap_get(&c->glossary, v, vl);
 			if (!old) {
-				strmap_put(&c->glossary, low, ln, mtpe_strdup(canon));
+				strmap_put(&c->glossary, v, vl, mtpe_strdup(canon));
 				if (!first)
 					mtpe_buf_putc(&re, '|');
 				first = false;
-				put_regex_escaped(&re, v, strlen(v));
+				put_regex_escaped(&re, v, vl);
 			}
-			free(low);
 			nv++;
 		}
 		if (!nv) {
@@ -262,7 +275,7 @@ static int load_glossary(mtpe_checker *c, mtpe_error *err)
 		mtpe_buf_dispose(&re);
 		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 	}
-	c->glossary_re = compile_simple(re.ptr, true);
+	c->glossary_re = compile_simple(re.ptr, false);
 	mtpe_buf_dispose(&re);
 	if (!c->glossary_re)
 		return mtpe_error_set(err, MTPE_EPARSE, "glossary '%s' could not be compiled", path);
@@ -355,6 +368,8 @@ int mtpe_checker_new(mtpe_checker **out, const mtpe_checker_options *opts, mtpe_
 		}
 		if ((error = mtpe_speller_new(&c->speller, aff, dic, err)) < 0)
 			goto fail;
+		if (!opts->hunspell_aff) /* the system en_GB, when installed, for the other variety */
+			mtpe_speller_set_variety(c->speller, "/usr/share/hunspell/en_GB.aff", "/usr/share/hunspell/en_GB.dic");
 		snprintf(path, sizeof(path), "%s/dicts/words", c->data_dir);
 		if ((error = load_words_dir(c, path, err)) < 0)
 			goto fail;
@@ -380,6 +395,7 @@ int mtpe_checker_new(mtpe_checker **out, const mtpe_checker_options *opts, mtpe_
 			free(pp);
 		}
 	}
+	c->full_suggest = opts->full_suggest;
 	c->md = pcre2_match_data_create(64, NULL);
 	c->mctx = pcre2_match_context_create(NULL);
 	c->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
@@ -392,7 +408,7 @@ int mtpe_checker_new(mtpe_checker **out, const mtpe_checker_options *opts, mtpe_
 	pcre2_jit_stack_assign(c->mctx, NULL, c->jit);
 	c->skip_re = compile_simple(
 		"\\b(?:https?|ftp)://[^\\s<>\"“”]+|\\bwww\\.[^\\s<>\"“”]+|[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+|(?<![\\w@])[@#][\\w_]+"
-		"|\\b[\\w-]+(?:\\.[\\w-]+)*\\.(?:com|org|net|ru|gov|edu|io|uk|de|fr|info)\\b(?:/[^\\s]*)?", true);
+		"|\\b[\\w-]+(?:\\.[\\w-]+)*\\.(?:com|org|net|ru|gov|edu|io|uk|de|fr|info|tv|kz|ua|by|ee|lv|lt|рф|рус)\\b(?:/[^\\s]*)?", true);
 	*out = c;
 	return 0;
 fail:
@@ -545,7 +561,7 @@ static bool small_word(const char *s, size_t n)
 static enum case_shape shape_of(const char *s, size_t n)
 {
 	bool any_upper = false, any_lower = false, first_upper = false, first = true;
-	bool word_start = true, lower_word = false;
+	bool word_start = true, lower_word = false, inner_upper = false;
 	size_t ws = 0;
 	for (size_t i = 0; i < n;) {
 		size_t l;
@@ -557,6 +573,8 @@ static enum case_shape shape_of(const char *s, size_t n)
 			continue;
 		}
 		bool up = mtpe_is_upper(cp), lo = mtpe_is_lower(cp);
+		if (up && !word_start)
+			inner_upper = true;
 		if (word_start) {
 			ws = i;
 			if (!up && !first) {
@@ -582,7 +600,7 @@ static enum case_shape shape_of(const char *s, size_t n)
 		return SHAPE_LOWER;
 	if (!any_lower)
 		return first_upper && n > 1 ? SHAPE_UPPER : SHAPE_TITLE;
-	if (first_upper && !lower_word)
+	if (first_upper && !lower_word && !inner_upper)
 		return SHAPE_TITLE;
 	return SHAPE_MIXED;
 }
@@ -592,7 +610,7 @@ static bool in_list(const struct wordlist *l, const char *s, size_t n, bool case
 	if (cased)
 		return strmap_get(&l->exact, s, n) != NULL;
 	size_t ln;
-	char *low = mtpe_case_map(s, n, 'l', &ln);
+	char *low = lower_dup(s, n, &ln);
 	if (!low)
 		return false;
 	bool r = strmap_get(&l->lower, low, ln) != NULL;
@@ -614,7 +632,7 @@ static void build_capset(struct run *R)
 		if (sentence_start(R, w->start))
 			continue;
 		size_t ln;
-		char *low = mtpe_case_map(R->t + w->start, w->end - w->start, 'l', &ln);
+		char *low = lower_dup(R->t + w->start, w->end - w->start, &ln);
 		if (low) {
 			strmap_put(&R->capset, low, ln, (void *)1);
 			free(low);
@@ -667,7 +685,7 @@ static bool eval_cond(struct run *R, const struct rule *r, const struct cond *cd
 	case COND_DOC_CAPITALIZED: {
 		build_capset(R);
 		size_t ln;
-		char *low = mtpe_case_map(s, n, 'l', &ln);
+		char *low = lower_dup(s, n, &ln);
 		bool has = low && strmap_get(&R->capset, low, ln) != NULL;
 		free(low);
 		return has == cd->bval;
@@ -766,17 +784,64 @@ static bool has_digit(const char *s, size_t n)
 	return false;
 }
 
-static char **cached_suggest(struct run *R, const char *w, size_t n)
+static char **suggest(struct run *R, const char *w, size_t n)
 {
-	void **v = strmap_get(&R->c->suggest_cache, w, n);
+	char **s = NULL;
+	int k = R->c->full_suggest ? mtpe_speller_suggest(R->c->speller, &s, w, n, MAX_SUGGESTIONS)
+				   : mtpe_speller_suggest_fast(R->c->speller, &s, w, n, MAX_SUGGESTIONS);
+	return k < 0 ? NULL : s;
+}
+
+static bool ascii_lower(const char *s, size_t n, char *out, size_t cap)
+{
+	if (n >= cap)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)tolower((unsigned char)s[i]);
+	out[n] = '\0';
+	return true;
+}
+
+/* Decides once per distinct word: correct, a probable name, or misspelled (with suggestions). */
+static struct spell_verdict *verdict(struct run *R, const char *s, size_t n, enum case_shape sh)
+{
+	void **v = strmap_get(&R->c->spell_cache, s, n);
 	if (v)
 		return *v;
-	char **s = NULL;
-	int k = mtpe_speller_suggest(R->c->speller, &s, w, n, MAX_SUGGESTIONS);
-	if (k < 0)
-		s = NULL;
-	strmap_put(&R->c->suggest_cache, w, n, s);
-	return s;
+	mtpe_speller *sp = R->c->speller;
+	struct spell_verdict *sv = mtpe_calloc(1, sizeof(*sv));
+	if (!sv)
+		return NULL;
+	char low[128];
+	if (mtpe_speller_check(sp, s, n)) {
+		sv->kind = SPELL_OK;
+	} else if (R->c->variants_loaded && ascii_lower(s, n, low, sizeof(low)) && strmap_get(&R->c->gb2us, low, n)) {
+		/* an en-GB variant is the consistency rule's business, not a misspelling */
+		sv->kind = SPELL_OK;
+	} else if (mtpe_speller_check_variety(sp, s, n)) {
+		/* correct in the other variety (en-GB): mixing is the consistency rule's business */
+		sv->kind = SPELL_OK;
+	} else if (sh == SHAPE_TITLE) {
+		/*
+		 * A name, unless a common word is one edit away by a transposition,
+		 * substitution or a missing letter ("Goverment"), in a word of 6+ letters:
+		 * names with an extra letter or short names near words stay names.
+		 */
+		sv->kind = SPELL_NAME;
+		if (n >= 6 && mtpe_speller_near_miss(sp, s, n)) {
+			sv->sugg = suggest(R, s, n);
+			if (sv->sugg && sv->sugg[0] && strlen(sv->sugg[0]) >= n &&
+			    ascii_lower(sv->sugg[0], strlen(sv->sugg[0]), low, sizeof(low)) &&
+			    mtpe_speller_check(sp, low, strlen(low)))
+				sv->kind = SPELL_MISSPELLED;
+		}
+	} else {
+		/* with no dictionary word one edit away it is more likely a rare or foreign word than a typo */
+		sv->sugg = suggest(R, s, n);
+		sv->kind = sv->sugg && sv->sugg[0] ? SPELL_MISSPELLED : SPELL_NAME;
+	}
+	strmap_put(&R->c->spell_cache, s, n, sv);
+	return sv;
 }
 
 static void run_spelling(struct run *R, const struct rule *r)
@@ -784,17 +849,22 @@ static void run_spelling(struct run *R, const struct rule *r)
 	mtpe_speller *sp = R->c->speller;
 	if (!sp)
 		return;
+	struct wordlist *abbrev = mtpe_rules__list(R->c, "abbrev-ru", NULL);
 	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
 		const mtpe_word *w = &R->seg.words[i];
 		if (w->kind != MTPE_WORD_LETTER)
 			continue;
 		const char *s = R->t + w->start;
 		size_t n = w->end - w->start;
-		/* trim apostrophes at the edges */
+		/* trim a possessive 's / ’s and apostrophes at the edges */
+		if (n > 3 && s[n - 1] == 's' && s[n - 2] == '\'')
+			n -= 2;
+		else if (n > 5 && s[n - 1] == 's' && !memcmp(s + n - 4, "\xE2\x80\x99", 3))
+			n -= 4;
 		while (n && (s[n - 1] == '\''))
 			n--;
-		if (n < 2 || has_digit(s, n) || memchr(s, '_', n))
-			continue;
+		if (n < 2 || has_digit(s, n) || memchr(s, '_', n) || memchr(s, '.', n))
+			continue; /* codes, abbreviations and domain names */
 		enum case_shape sh = shape_of(s, n);
 		if (sh == SHAPE_UPPER || sh == SHAPE_MIXED)
 			continue; /* acronyms and codes */
@@ -808,58 +878,33 @@ static void run_spelling(struct run *R, const struct rule *r)
 		}
 		if (!latin)
 			continue; /* other scripts: the script checks handle them */
-		if (mtpe_speller_check(sp, s, n))
+		if (abbrev && in_list(abbrev, s, n, false))
+			continue; /* Russian abbreviations: the locale rules propose the fix */
+		struct spell_verdict *sv = verdict(R, s, n, sh);
+		if (!sv || sv->kind == SPELL_OK)
 			continue;
 		if (overlaps_skip(R, w->start, w->start + n))
 			continue;
-		/* a word next to '.', '/', '@' or '\' belongs to a path, domain or code */
+		/* a word next to '.', '/', '@' or '\\' belongs to a path, domain or code */
 		if ((w->start > 0 && strchr("./\\@_", R->t[w->start - 1])) ||
 		    (w->start + n < R->n && strchr("/\\@_", R->t[w->start + n])) ||
 		    (w->start + n + 1 < R->n && R->t[w->start + n] == '.' && isalpha((unsigned char)R->t[w->start + n + 1])))
 			continue;
-		/* an en-GB (or en-US) variant is the consistency rule's business, not a misspelling */
-		if (R->c->variants_loaded && n < 64) {
-			char low[64];
-			for (size_t k = 0; k < n; k++)
-				low[k] = (char)tolower((unsigned char)s[k]);
-			if (strmap_get(&R->c->gb2us, low, n))
-				continue;
-		}
 		char msg[256];
-		char **sug = NULL;
-		bool name_like = false;
-		if (sh == SHAPE_TITLE) {
-			/* a name unless one edit away from a common (lower-case) word that hunspell puts first */
-			name_like = !mtpe_speller_near_miss(sp, s, n);
-			if (!name_like) {
-				sug = cached_suggest(R, s, n);
-				name_like = !sug || !sug[0] || !mtpe_speller_is_dict_word(sp, sug[0], strlen(sug[0])) ||
-					    shape_of(sug[0], strlen(sug[0])) != SHAPE_TITLE ||
-					    !mtpe_speller_check(sp, sug[0], strlen(sug[0]));
-				if (!name_like) {
-					/* the lower-cased suggestion must itself be a word: "Government" yes, "Sergei" no */
-					char low[128];
-					size_t sl = strlen(sug[0]);
-					if (sl < sizeof(low)) {
-						for (size_t k = 0; k < sl; k++)
-							low[k] = (char)tolower((unsigned char)sug[0][k]);
-						name_like = !mtpe_speller_check(sp, low, sl);
-					}
-				}
-			}
-		}
-		if (name_like) {
-			snprintf(msg, sizeof(msg), "Unknown word '%.*s', probably a name; check its spelling or add it to the dictionary",
-				 (int)n, s);
+		if (sv->kind == SPELL_NAME) {
+			if (sh == SHAPE_TITLE)
+				snprintf(msg, sizeof(msg), "Unknown word '%.*s', probably a name; check its spelling or add it to the dictionary",
+					 (int)n, s);
+			else
+				snprintf(msg, sizeof(msg), "Unknown word '%.*s' (no close dictionary word); check it or add it to the dictionary",
+					 (int)n, s);
 			add_finding(R, r, MTPE_SEV_INFO, w->start, w->start + n, msg, NULL, 0);
 			continue;
 		}
-		if (!sug)
-			sug = cached_suggest(R, s, n);
 		char *repl[MAX_SUGGESTIONS];
 		size_t nr = 0;
-		for (size_t k = 0; sug && sug[k] && nr < MAX_SUGGESTIONS; k++)
-			repl[nr++] = mtpe_strdup(sug[k]);
+		for (size_t k = 0; sv->sugg && sv->sugg[k] && nr < MAX_SUGGESTIONS; k++)
+			repl[nr++] = mtpe_strdup(sv->sugg[k]);
 		snprintf(msg, sizeof(msg), "Possible misspelling: '%.*s' is not in the dictionary", (int)n, s);
 		add_finding(R, r, r->severity, w->start, w->start + n, msg, repl, nr);
 	}
@@ -950,7 +995,7 @@ static void run_name_case(struct run *R, const struct rule *r)
 			flagged[i] = true;
 			if (surname) {
 				size_t ln;
-				char *low = mtpe_case_map(s, n, 'l', &ln);
+				char *low = lower_dup(s, n, &ln);
 				if (low) {
 					strmap_put(&names, low, ln, (void *)1);
 					free(low);
@@ -958,8 +1003,23 @@ static void run_name_case(struct run *R, const struct rule *r)
 			}
 		}
 	}
-	/* names capitalized mid-sentence elsewhere count as evidence too */
-	build_capset(R);
+	/* a surname capitalized right after a given name or title elsewhere ("Donald Trump") is evidence too */
+	strmap persons = { 0 };
+	for (size_t i = 1; i < R->seg.nwords; i++) {
+		const mtpe_word *w = &R->seg.words[i], *p = &R->seg.words[i - 1];
+		const char *s = R->t + w->start, *ps = R->t + p->start;
+		size_t n = w->end - w->start, pn = p->end - p->start;
+		if (shape_of(s, n) != SHAPE_TITLE || !only_spaces_between(R, p->end, w->start) || !in_list(sur, s, n, false))
+			continue;
+		if (shape_of(ps, pn) == SHAPE_TITLE && (in_list(given, ps, pn, true) || in_list(titles, ps, pn, true))) {
+			size_t ln;
+			char *low = lower_dup(s, n, &ln);
+			if (low) {
+				strmap_put(&persons, low, ln, (void *)1);
+				free(low);
+			}
+		}
+	}
 	/* pass 2: other lower-case occurrences of a name established in this document */
 	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
 		const mtpe_word *w = &R->seg.words[i];
@@ -970,7 +1030,7 @@ static void run_name_case(struct run *R, const struct rule *r)
 		if (word_in(s, n, modal_words) || !in_list(sur, s, n, false))
 			continue;
 		bool established = strmap_get(&names, s, n) != NULL;
-		bool capped = strmap_get(&R->capset, s, n) != NULL;
+		bool capped = strmap_get(&persons, s, n) != NULL;
 		if (!established && !capped)
 			continue;
 		/* looks like a person in this sentence: no determiner before, a verb or punctuation after */
@@ -1000,10 +1060,11 @@ static void run_name_case(struct run *R, const struct rule *r)
 		}
 		if (ok)
 			add_case_finding(R, r, w->start, w->end,
-					 established ? "written as a name elsewhere in this document" : "capitalized elsewhere in this document");
+					 established ? "written as a name elsewhere in this document" : "written as a person's name elsewhere in this document");
 	}
 	free(flagged);
 	strmap_dispose(&names, NULL);
+	strmap_dispose(&persons, NULL);
 }
 
 static char *match_case(const char *model, size_t mn, const char *repl)
@@ -1077,17 +1138,13 @@ static void run_glossary(struct run *R, const struct rule *r)
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 		size_t s = ov[0], e = ov[1];
 		start = e > s ? e : s + 1;
-		size_t ln;
-		char *low = mtpe_case_map(R->t + s, e - s, 'l', &ln);
-		if (!low)
-			continue;
 		/* normalise runs of blanks to one space for the lookup */
+		char key[512];
 		size_t w = 0;
-		for (size_t i = 0; i < ln; i++)
-			if (!(low[i] == ' ' || low[i] == '\t') || (w && low[w - 1] != ' '))
-				low[w++] = (low[i] == '\t') ? ' ' : low[i];
-		void **canon = strmap_get(&R->c->glossary, low, w);
-		free(low);
+		for (size_t i = s; i < e && w < sizeof(key); i++)
+			if (!(R->t[i] == ' ' || R->t[i] == '\t') || (w && key[w - 1] != ' '))
+				key[w++] = (R->t[i] == '\t') ? ' ' : R->t[i];
+		void **canon = strmap_get(&R->c->glossary, key, w);
 		if (!canon || overlaps_skip(R, s, e))
 			continue;
 		if (strlen(*canon) == e - s && !memcmp(*canon, R->t + s, e - s))
@@ -1256,6 +1313,25 @@ static int check_region(mtpe_checker *c, const mtpe_doc *doc, const mtpe_region 
 	return 0;
 }
 
+/* A spelling finding on exactly the span of another rule's finding adds nothing: drop it. */
+static void drop_spelling_duplicates(mtpe_findings *fs)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < fs->len; i++) {
+		mtpe_finding *f = &fs->items[i];
+		bool dup = false;
+		if (f->category == MTPE_CAT_SPELLING)
+			for (size_t j = i > 3 ? i - 3 : 0; j < fs->len && j < i + 4 && !dup; j++)
+				dup = j != i && fs->items[j].category != MTPE_CAT_SPELLING && fs->items[j].offset == f->offset &&
+				      fs->items[j].length == f->length;
+		if (dup)
+			mtpe_finding_dispose(f);
+		else
+			fs->items[w++] = *f;
+	}
+	fs->len = w;
+}
+
 int mtpe_checker_check(mtpe_checker *c, const mtpe_doc *doc, mtpe_findings *out, size_t *words, mtpe_error *err)
 {
 	int error;
@@ -1268,6 +1344,7 @@ int mtpe_checker_check(mtpe_checker *c, const mtpe_doc *doc, mtpe_findings *out,
 	/* sort only this document's findings */
 	mtpe_findings tail = { out->items + first, out->len - first, out->len - first };
 	mtpe_findings_sort(&tail);
+	drop_spelling_duplicates(&tail);
 	error = mtpe_suppress_apply(doc, &tail, err); /* inline mtpe-disable comments */
 	out->len = first + tail.len;
 	return error;

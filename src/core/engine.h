@@ -69,7 +69,12 @@ struct rule {
 	size_t nanchors;
 };
 
-struct glossary_entry { char *canonical; };
+/* The spelling verdict for one distinct word (cached per checker). */
+enum spell_kind { SPELL_OK, SPELL_NAME, SPELL_MISSPELLED };
+struct spell_verdict {
+	enum spell_kind kind;
+	char **sugg;  /* NULL-terminated, may be NULL */
+};
 
 struct mtpe_checker {
 	char *data_dir;
@@ -87,7 +92,8 @@ struct mtpe_checker {
 	bool glossary_loaded;
 	pcre2_code *glossary_re;
 	strmap glossary;          /* lower-cased variant -> canonical */
-	strmap suggest_cache;     /* word -> char** (NULL-terminated) */
+	strmap spell_cache;       /* word -> struct spell_verdict * */
+	bool full_suggest;
 	pcre2_code *skip_re;      /* URLs, e-mail, handles, tags */
 };
 

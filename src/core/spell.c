@@ -5,6 +5,7 @@
  */
 #include "mtpe/spell.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -28,6 +29,9 @@ struct cache_entry {
 
 struct mtpe_speller {
 	Hunhandle *h;
+	Hunhandle *alt;        /* second variety (en_GB), opened on first use, or NULL */
+	char *alt_aff, *alt_dic;
+	bool alt_tried;
 	struct cache_entry *tab;
 	size_t cap, used;
 };
@@ -99,6 +103,10 @@ void mtpe_speller_free(mtpe_speller *sp)
 	cache_clear(sp);
 	free(sp->tab);
 	Hunspell_destroy(sp->h);
+	if (sp->alt)
+		Hunspell_destroy(sp->alt);
+	free(sp->alt_aff);
+	free(sp->alt_dic);
 	free(sp);
 }
 
@@ -109,6 +117,33 @@ static bool checkable(const char *w, size_t len)
 	if (len >= 5 && strncasecmp(w, "<?xml", 5) == 0)
 		return false;
 	return mtpe_utf8_valid(w, len, NULL);
+}
+
+int mtpe_speller_set_variety(mtpe_speller *sp, const char *aff, const char *dic)
+{
+	if (!readable(aff) || !readable(dic))
+		return MTPE_ENOTFOUND;
+	free(sp->alt_aff);
+	free(sp->alt_dic);
+	sp->alt_aff = mtpe_strdup(aff);
+	sp->alt_dic = mtpe_strdup(dic);
+	sp->alt_tried = false;
+	return sp->alt_aff && sp->alt_dic ? 0 : MTPE_ENOMEM;
+}
+
+bool mtpe_speller_check_variety(mtpe_speller *sp, const char *word, size_t len)
+{
+	char tmp[MAX_WORD_BYTES + 1];
+	if (!sp->alt_tried) {
+		sp->alt_tried = true;
+		if (sp->alt_aff)
+			sp->alt = Hunspell_create(sp->alt_aff, sp->alt_dic);
+	}
+	if (!sp->alt || !checkable(word, len))
+		return false;
+	memcpy(tmp, word, len);
+	tmp[len] = '\0';
+	return Hunspell_spell(sp->alt, tmp) != 0;
 }
 
 /* Hunspell wants NUL-terminated words; words here are short (< 100 bytes). */
@@ -271,11 +306,16 @@ bool mtpe_speller_is_dict_word(mtpe_speller *sp, const char *word, size_t len)
 	return mtpe_speller_check(sp, tmp, len);
 }
 
-/* Damerau-Levenshtein distance 1 candidates (ASCII letters), checked lower-cased. */
-bool mtpe_speller_near_miss(mtpe_speller *sp, const char *word, size_t len)
+/*
+ * Visits the Damerau-Levenshtein distance-1 edits of the lower-cased ASCII word w
+ * (transpositions, deletions, substitutions, insertions) that hunspell accepts;
+ * stops when visit returns false. Returns false for words it cannot handle.
+ */
+static bool edits1(mtpe_speller *sp, const char *word, size_t len,
+		   bool (*visit)(const char *cand, size_t n, void *data), void *data)
 {
 	char w[MAX_WORD_BYTES + 2], c[MAX_WORD_BYTES + 2];
-	if (!checkable(word, len) || len < 4 || len > 30)
+	if (!checkable(word, len) || len < 3 || len > 30)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)word[i];
@@ -285,43 +325,103 @@ bool mtpe_speller_near_miss(mtpe_speller *sp, const char *word, size_t len)
 	}
 	w[len] = '\0';
 	static const char alpha[] = "esiarntolcdugmphbyfvkwzxqj";
-	/* deletions */
-	for (size_t i = 0; i < len; i++) {
-		memcpy(c, w, i);
-		memcpy(c + i, w + i + 1, len - i - 1);
-		if (len - 1 >= 3 && raw_spell(sp, c, len - 1))
-			return true;
-	}
-	/* transpositions */
 	for (size_t i = 0; i + 1 < len; i++) {
+		if (w[i] == w[i + 1])
+			continue;
 		memcpy(c, w, len);
 		c[i] = w[i + 1];
 		c[i + 1] = w[i];
-		if (raw_spell(sp, c, len))
+		if (raw_spell(sp, c, len) && !visit(c, len, data))
 			return true;
 	}
-	/* substitutions */
+	for (size_t i = 0; i < len; i++) {
+		if (i > 0 && w[i] == w[i - 1])
+			continue;
+		memcpy(c, w, i);
+		memcpy(c + i, w + i + 1, len - i - 1);
+		if (raw_spell(sp, c, len - 1) && !visit(c, len - 1, data))
+			return true;
+	}
 	for (size_t i = 0; i < len; i++) {
 		memcpy(c, w, len);
 		for (const char *a = alpha; *a; a++) {
 			if (*a == w[i])
 				continue;
 			c[i] = *a;
-			if (raw_spell(sp, c, len))
+			if (raw_spell(sp, c, len) && !visit(c, len, data))
 				return true;
 		}
 	}
-	/* insertions */
 	for (size_t i = 0; i <= len; i++) {
 		memcpy(c, w, i);
 		memcpy(c + i + 1, w + i, len - i);
 		for (const char *a = alpha; *a; a++) {
+			if (i > 0 && *a == w[i - 1])
+				continue;
 			c[i] = *a;
-			if (raw_spell(sp, c, len + 1))
+			if (raw_spell(sp, c, len + 1) && !visit(c, len + 1, data))
 				return true;
 		}
 	}
+	return true;
+}
+
+static bool stop_at_first(const char *cand, size_t n, void *data)
+{
+	*(bool *)data = true;
 	return false;
+}
+
+/* True if a word at Damerau-Levenshtein distance 1 (case-insensitive) is correct. */
+bool mtpe_speller_near_miss(mtpe_speller *sp, const char *word, size_t len)
+{
+	bool found = false;
+	if (len < 4)
+		return false;
+	edits1(sp, word, len, stop_at_first, &found);
+	return found;
+}
+
+struct collect {
+	char **out;
+	int n, max;
+	bool title, upper;
+};
+
+static bool collect_cand(const char *cand, size_t n, void *data)
+{
+	struct collect *c = data;
+	for (int i = 0; i < c->n; i++)
+		if (strlen(c->out[i]) == n && strncasecmp(c->out[i], cand, n) == 0)
+			return true;
+	char *s = mtpe_strndup(cand, n);
+	if (!s)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (c->upper || (c->title && i == 0))
+			s[i] = (char)toupper((unsigned char)s[i]);
+	c->out[c->n++] = s;
+	return c->n < c->max;
+}
+
+int mtpe_speller_suggest_fast(mtpe_speller *sp, char ***out, const char *word, size_t len, int max)
+{
+	*out = NULL;
+	if (max > MAX_SUGGEST)
+		max = MAX_SUGGEST;
+	if (max <= 0)
+		return 0;
+	struct collect c = { mtpe_calloc((size_t)max + 1, sizeof(char *)), 0, max, false, false };
+	if (!c.out)
+		return MTPE_ENOMEM;
+	c.title = len && isupper((unsigned char)word[0]);
+	c.upper = c.title && len > 1 && isupper((unsigned char)word[1]);
+	if (!edits1(sp, word, len, collect_cand, &c)) {
+		free(c.out);
+		return mtpe_speller_suggest(sp, out, word, len, max);
+	}
+	*out = c.out;
+	return c.n;
 }
 
 char *mtpe_personal_default_path(void)

@@ -31,6 +31,7 @@ typedef struct mtpe_checker_options {
 	const char *hunspell_aff;      /* NULL = system en_US */
 	const char *hunspell_dic;
 	bool no_spelling;
+	bool full_suggest;             /* hunspell's full suggest (slow; for review); default: words one edit away */
 	const mtpe_rule_override *overrides;
 	size_t noverrides;
 } mtpe_checker_options;

@@ -18,6 +18,13 @@ int mtpe_speller_new(mtpe_speller **out, const char *aff, const char *dic, mtpe_
 void mtpe_speller_free(mtpe_speller *sp);
 /* Adds every word of a word list file (one per line, '#' comments). Missing file = MTPE_ENOTFOUND. */
 int mtpe_speller_add_file(mtpe_speller *sp, const char *path, mtpe_error *err);
+/*
+ * Names a second variety of the language (e.g. en_GB for an en_US speller),
+ * opened lazily on the first call of mtpe_speller_check_variety.
+ */
+int mtpe_speller_set_variety(mtpe_speller *sp, const char *aff, const char *dic);
+/* True if the word is correct in the second variety (false when there is none). */
+bool mtpe_speller_check_variety(mtpe_speller *sp, const char *word, size_t len);
 /* Adds one word for this session. */
 int mtpe_speller_add_word(mtpe_speller *sp, const char *word, size_t len);
 /* Removes a word added with add_word (undo of a dictionary add). */
@@ -29,6 +36,12 @@ bool mtpe_speller_check(mtpe_speller *sp, const char *word, size_t len);
  * string and the array). Returns the count, or a negative error.
  */
 int mtpe_speller_suggest(mtpe_speller *sp, char ***out, const char *word, size_t len, int max);
+/*
+ * Fast suggestions: the dictionary words one edit away (transposition, deletion,
+ * substitution, insertion), in that order, cased like the word. Falls back to
+ * mtpe_speller_suggest for non-ASCII words. Same ownership as mtpe_speller_suggest.
+ */
+int mtpe_speller_suggest_fast(mtpe_speller *sp, char ***out, const char *word, size_t len, int max);
 /* True if a word at Damerau-Levenshtein distance 1 (case-insensitive) is correct. */
 bool mtpe_speller_near_miss(mtpe_speller *sp, const char *word, size_t len);
 /* True if the lower-cased form of word is a plain dictionary word. */
