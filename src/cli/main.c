@@ -14,6 +14,7 @@ struct cmd {
 static const struct cmd cmds[] = {
 	{ "check", cmd_check, "report MT artifacts in files (CI lint)" },
 	{ "rules", cmd_rules, "list, show or test the rules" },
+	{ "fix", cmd_fix, "apply the safe fixes without asking (--diff to preview)" },
 };
 
 static void usage(FILE *to)

@@ -1,0 +1,258 @@
+/* cmd_fix.c - `mtpe fix FILE...`: apply the fixes rules mark safe, without asking. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "opts.h"
+#include "cliconf.h"
+#include "mtpe/fix.h"
+
+static void help(void)
+{
+	printf("usage: mtpe fix [options] FILE...\n\n"
+	       "Applies the first suggestion of every finding whose rule is marked safe\n"
+	       "(see 'mtpe rules list'), re-checks and repeats until nothing changes. Only the\n"
+	       "replaced spans change; the file is replaced atomically. Exit 1 when findings at\n"
+	       "or above --fail-on remain after fixing.\n\n"
+	       "  --diff                 print a unified diff of the fixes and write nothing\n"
+	       "  --only RULE[,RULE]     apply only these rules (repeatable)\n"
+	       "  --fail-on SEV          error, warning (default), info, none\n"
+	       "  --input-format FMT     force the input format\n"
+	       "  --config FILE          use this .mtpe.yaml instead of the nearest one\n"
+	       "%s",
+	       cli_common_help);
+}
+
+/* Atomic replace: temp file in the same folder, same mode, fsync, rename, fsync folder. */
+static int save_atomic(const char *path, const char *data, size_t len, mtpe_error *err)
+{
+	struct stat st;
+	char real[4096];
+	if (!realpath(path, real))
+		return mtpe_error_set(err, MTPE_EIO, "cannot resolve '%s': %s", path, strerror(errno));
+	if (stat(real, &st) != 0)
+		return mtpe_error_set(err, MTPE_EIO, "cannot stat '%s': %s", path, strerror(errno));
+	if (st.st_nlink > 1)
+		return mtpe_error_set(err, MTPE_EUNSUPPORTED, "'%s' has several hard links; not replacing it", path);
+	char dir[4096], tmp[4200];
+	snprintf(dir, sizeof(dir), "%s", real);
+	snprintf(tmp, sizeof(tmp), "%s/.mtpe-fix-XXXXXX", dirname(dir));
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return mtpe_error_set(err, MTPE_EIO, "cannot create a temporary file next to '%s': %s", path, strerror(errno));
+	int e = 0;
+	if (fchmod(fd, st.st_mode & 07777) != 0)
+		e = errno;
+	if (!e && fchown(fd, st.st_uid, st.st_gid) != 0 && errno != EPERM)
+		e = errno;
+	for (size_t off = 0; !e && off < len;) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0) {
+			if (errno != EINTR)
+				e = errno;
+		} else {
+			off += (size_t)w;
+		}
+	}
+	if (!e && fsync(fd) != 0)
+		e = errno;
+	if (close(fd) != 0 && !e)
+		e = errno;
+	if (!e && rename(tmp, real) != 0)
+		e = errno;
+	if (e) {
+		unlink(tmp);
+		return mtpe_error_set(err, MTPE_EIO, "cannot write '%s': %s (the file is unchanged)", path, strerror(e));
+	}
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+}
+
+static int add_only(const char ***only, size_t *n, const char *v)
+{
+	char *copy = strdup(v), *save = NULL;
+	if (!copy)
+		return -1;
+	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		const char **nv = realloc(*only, (*n + 1) * sizeof(*nv));
+		if (!nv || !(t = strdup(t))) {
+			free(copy);
+			return -1;
+		}
+		*only = nv;
+		(*only)[(*n)++] = t;
+	}
+	free(copy);
+	return 0;
+}
+
+int cmd_fix(int argc, char **argv)
+{
+	struct cli_common common;
+	struct opt_iter it = { argc, argv, 1, "fix", false };
+	const char *fail_on_s = NULL;
+	const char **files = calloc((size_t)argc + 1, sizeof(char *)), **only = NULL;
+	size_t nfiles = 0, nonly = 0;
+	bool diff = false;
+	int rc;
+
+	cli_common_init(&common);
+	for (; it.i < argc; it.i++) {
+		const char *a = argv[it.i], *v;
+		if (it.done || a[0] != '-') {
+			files[nfiles++] = a;
+			continue;
+		}
+		if (!strcmp(a, "-")) {
+			cli_error("fix: cannot fix stdin in place; use 'mtpe fix --diff' on a file");
+			goto usage;
+		}
+		if (!strcmp(a, "--")) {
+			it.done = true;
+			continue;
+		}
+		if (opt_flag2(&it, "help", 'h')) {
+			help();
+			free(files);
+			return 0;
+		}
+		if (opt_flag(&it, "diff")) {
+			diff = true;
+			continue;
+		}
+		if (opt_match(&it, "only", &v)) {
+			if (!v)
+				goto usage_missing;
+			if (add_only(&only, &nonly, v) < 0) {
+				cli_error("out of memory");
+				goto usage;
+			}
+			continue;
+		}
+		if (opt_match(&it, "fail-on", &v)) {
+			if (!v)
+				goto usage_missing;
+			mtpe_severity s;
+			if (mtpe_severity_from_name(v, &s) < 0) {
+				cli_error("fix: --fail-on takes error, warning, info or none, not '%s'", v);
+				goto usage;
+			}
+			fail_on_s = v;
+			continue;
+		}
+		rc = cli_common_opt(&common, &it);
+		if (rc < 0)
+			goto usage;
+		if (rc == 0) {
+			opt_unknown(&it);
+			goto usage;
+		}
+	}
+	if (!nfiles) {
+		cli_error("fix: no files given (see 'mtpe fix --help')");
+		goto usage;
+	}
+
+	struct cli_run run;
+	if (cli_run_init(&run, &common) < 0) {
+		free(files);
+		free(only);
+		return EXIT_RUNTIME;
+	}
+	bool runtime_error = false, failed = false;
+	mtpe_buf out = MTPE_BUF_INIT;
+	for (size_t i = 0; i < nfiles; i++) {
+		mtpe_checker *chk;
+		const mtpe_config *cfg;
+		mtpe_error err;
+		mtpe_doc *doc = NULL;
+		mtpe_fix_result res;
+		mtpe_error_clear(&err);
+		memset(&res, 0, sizeof(res));
+		int skip = cli_run_for(&run, files[i], &chk, &cfg);
+		if (skip) {
+			runtime_error |= skip < 0;
+			continue;
+		}
+		/* --only names must be rules */
+		for (size_t k = 0; k < nonly; k++)
+			if (mtpe_checker_rule_find(chk, only[k]) < 0) {
+				cli_error("fix: --only: unknown rule '%s' (see 'mtpe rules list')", only[k]);
+				cli_run_dispose(&run);
+				free(files);
+				free(only);
+				return EXIT_USAGE;
+			}
+		mtpe_severity fail_on = cli_run_fail_on(cfg, fail_on_s);
+		if (mtpe_doc_load(&doc, files[i], &common.dopts, &err) < 0) {
+			cli_report_error(&err);
+			runtime_error = true;
+			continue;
+		}
+		mtpe_fix_options fo = MTPE_FIX_OPTIONS_INIT;
+		fo.only = only;
+		fo.nonly = nonly;
+		fo.doc_opts = &common.dopts;
+		if (mtpe_fix_document(&res, chk, doc, &fo, &err) < 0) {
+			if (!err.path[0])
+				snprintf(err.path, sizeof(err.path), "%s", doc->path);
+			cli_report_error(&err);
+			runtime_error = true;
+			mtpe_doc_free(doc);
+			continue;
+		}
+		bool changed = res.len != doc->len || memcmp(res.data, doc->data, doc->len);
+		if (diff) {
+			out.len = 0;
+			if (mtpe_unified_diff(&out, doc->path, doc->data, doc->len, res.data, res.len) < 0) {
+				cli_error("out of memory");
+				runtime_error = true;
+			} else if (out.len) {
+				fwrite(out.ptr, 1, out.len, stdout);
+			}
+		} else if (changed) {
+			int se = save_atomic(files[i], res.data, res.len, &err);
+			if (se < 0) {
+				if (!err.path[0])
+					snprintf(err.path, sizeof(err.path), "%s", doc->path);
+				cli_report_error(&err);
+				runtime_error = true;
+			} else {
+				fprintf(stderr, "mtpe: %s: applied %zu fix%s\n", doc->path, res.applied,
+					res.applied == 1 ? "" : "es");
+			}
+		}
+		for (size_t k = 0; k < res.remaining.len; k++)
+			if (fail_on != MTPE_SEV_NONE && res.remaining.items[k].severity >= fail_on)
+				failed = true;
+		mtpe_fix_result_dispose(&res);
+		mtpe_doc_free(doc);
+	}
+	fflush(stdout);
+	mtpe_buf_dispose(&out);
+	cli_run_dispose(&run);
+	free(files);
+	for (size_t k = 0; k < nonly; k++)
+		free((void *)only[k]);
+	free(only);
+	if (runtime_error)
+		return EXIT_RUNTIME;
+	return failed ? EXIT_FINDINGS : EXIT_CLEAN;
+
+usage_missing:
+	opt_missing(&it);
+usage:
+	free(files);
+	free(only);
+	return EXIT_USAGE;
+}
