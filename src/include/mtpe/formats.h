@@ -19,4 +19,20 @@ bool mtpe_formats_known(const char *name);
 /* Comma-separated list of format names (static). */
 const char *mtpe_formats_names(void);
 
+/*
+ * Appends text to out escaped for the place at file_offset in doc (JSON and
+ * YAML double-quoted string escapes, PO C escapes, XML/WebVTT entities,
+ * Markdown backslash escapes; plain text verbatim). Returns 0, or
+ * MTPE_EUNSUPPORTED when the text cannot be written there (a line break in a
+ * plain YAML scalar, a blank line in a subtitle cue): skip that fix.
+ */
+int mtpe_formats_escape(const mtpe_doc *doc, size_t file_offset, const char *text, mtpe_buf *out);
+
+/*
+ * --source for plain text: splits doc (format "text") into one region per
+ * non-blank line, each with line N of the source file as its source. The two
+ * files must have the same number of lines (MTPE_EINVAL otherwise).
+ */
+int mtpe_doc_attach_source(mtpe_doc *doc, const char *source_path, mtpe_error *err);
+
 #endif
