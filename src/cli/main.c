@@ -15,6 +15,7 @@ static const struct cmd cmds[] = {
 	{ "check", cmd_check, "report MT artifacts in files (CI lint)" },
 	{ "rules", cmd_rules, "list, show or test the rules" },
 	{ "fix", cmd_fix, "apply the safe fixes without asking (--diff to preview)" },
+	{ "report", cmd_report, "write a QA report (HTML, Markdown, JSON, CSV) with an MQM-style score" },
 };
 
 static void usage(FILE *to)
