@@ -14,6 +14,7 @@ struct cmd {
 static const struct cmd cmds[] = {
 	{ "check", cmd_check, "report MT artifacts in files (CI lint)" },
 	{ "rules", cmd_rules, "list, show or test the rules" },
+	{ "review", cmd_review, "accept or reject every fix in a terminal UI (line mode without a TTY)" },
 	{ "fix", cmd_fix, "apply the safe fixes without asking (--diff to preview)" },
 	{ "report", cmd_report, "write a QA report (HTML, Markdown, JSON, CSV) with an MQM-style score" },
 };

@@ -1,0 +1,829 @@
+/* app.c - the review controller: files, UI state and the key map (no curses). */
+#include "app.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PAGE 9
+
+static void msg(tui_app *a, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void msg(tui_app *a, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(a->msg, sizeof(a->msg), fmt, ap);
+	va_end(ap);
+	a->msg_error = error;
+}
+
+tui_file *tui_app_file(const tui_app *a)
+{
+	return a->nfiles ? &a->files[a->cur] : NULL;
+}
+
+long tui_app_hit(const tui_app *a)
+{
+	tui_file *f = tui_app_file(a);
+	return f ? f->cur : -1;
+}
+
+const char *tui_category_label(int cat)
+{
+	switch (cat) {
+	case MTPE_CAT_SPELLING: return "SPELLING";
+	case MTPE_CAT_CAPITALIZATION: return "CAPITALS";
+	case MTPE_CAT_CALQUE: return "CALQUE";
+	case MTPE_CAT_NEGATION: return "NEGATION";
+	case MTPE_CAT_GRAMMAR: return "GRAMMAR";
+	case MTPE_CAT_PUNCTUATION: return "PUNCT";
+	case MTPE_CAT_LOCALE: return "LOCALE";
+	case MTPE_CAT_TERMINOLOGY: return "TERM";
+	case MTPE_CAT_CONSISTENCY: return "CONSISTENCY";
+	case MTPE_CAT_UNTRANSLATED: return "UNTRANSLATED";
+	default: return "STYLE";
+	}
+}
+
+const char *tui_decision_label(const mtpe_session *s, size_t hit, char *buf, size_t n)
+{
+	const mtpe_hit *h = mtpe_session_hit(s, hit);
+	const mtpe_decision *d = mtpe_session_hit_decision(s, hit);
+	mtpe_decision_kind k = d ? d->kind : (h ? h->carried : MTPE_DECIDE_NONE);
+	mtpe_hit_state st = mtpe_session_hit_state(s, hit);
+	buf[0] = '\0';
+	switch (k) {
+	case MTPE_DECIDE_ACCEPT:
+	case MTPE_DECIDE_CUSTOM:
+		snprintf(buf, n, "was: %s \"%s\"", k == MTPE_DECIDE_ACCEPT ? "accepted" : "edited", d->text);
+		return buf;
+	case MTPE_DECIDE_KEEP: snprintf(buf, n, "was: kept"); return buf;
+	case MTPE_DECIDE_IGNORE: snprintf(buf, n, "was: ignored"); return buf;
+	case MTPE_DECIDE_IGNORE_RULE: snprintf(buf, n, "was: rule ignored"); return buf;
+	case MTPE_DECIDE_DICT_ADD: snprintf(buf, n, "was: added to dictionary"); return buf;
+	default: break;
+	}
+	if (st == MTPE_HIT_OBSOLETE)
+		snprintf(buf, n, "overlaps an accepted fix");
+	else if (st == MTPE_HIT_FILTERED)
+		snprintf(buf, n, "was: ignored");
+	return buf;
+}
+
+/* ---- files ---------------------------------------------------------------- */
+
+static int open_file(tui_app *a, tui_file *f, const char *path, mtpe_error *err)
+{
+	mtpe_doc *doc = NULL;
+	int error;
+	memset(f, 0, sizeof(*f));
+	f->cur = -1;
+	if (!strcmp(path, "-"))
+		return mtpe_error_set(err, MTPE_EINVAL, "review needs a file to write back to; it cannot read stdin");
+	if (!(f->path = mtpe_strdup(path)))
+		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+	if ((error = mtpe_doc_load(&doc, path, &a->o.dopts, err)) < 0)
+		return error;
+	if (!(f->realpath = realpath(path, NULL))) {
+		mtpe_doc_free(doc);
+		return mtpe_error_set(err, MTPE_EIO, "cannot resolve '%s': %s", path, strerror(errno));
+	}
+	if (access(f->realpath, W_OK) < 0) {
+		int e = errno;
+		mtpe_doc_free(doc);
+		return mtpe_error_set(err, MTPE_EIO, "'%s' is not writable (%s); review writes the file back, "
+				      "so fix its permissions first", path, strerror(e));
+	}
+	char *slash = strrchr(f->realpath, '/');
+	if (slash) {
+		*slash = '\0';
+		int ok = access(slash == f->realpath ? "/" : f->realpath, W_OK | X_OK);
+		int e = errno;
+		*slash = '/';
+		if (ok < 0) {
+			mtpe_doc_free(doc);
+			return mtpe_error_set(err, MTPE_EIO, "the folder of '%s' is not writable (%s); a safe save "
+					      "writes a temporary file next to it", path, strerror(e));
+		}
+	}
+	if ((error = mtpe_file_id_get(&f->id, f->realpath, doc->data, doc->len, err)) < 0) {
+		mtpe_doc_free(doc);
+		return error;
+	}
+	if ((long long)f->id.size != (long long)doc->len) {
+		mtpe_doc_free(doc);
+		return mtpe_error_set(err, MTPE_ECHANGED, "'%s' changed while it was being read", path);
+	}
+	mtpe_session_options so = MTPE_SESSION_OPTIONS_INIT;
+	so.personal_path = a->o.personal_path;
+	if ((error = mtpe_session_new(&f->s, doc, a->o.chk, NULL, &so, err)) < 0) {
+		if (!err->path[0])
+			snprintf(err->path, sizeof(err->path), "%s", path);
+		return error;
+	}
+	if (!a->o.no_journal) {
+		if ((error = mtpe_journal_open(&f->j, f->realpath, f->id.sha, a->o.state_dir, err)) < 0)
+			return error;
+		f->recoverable = mtpe_journal_recoverable(f->j);
+		mtpe_session_set_journal(f->s, f->j);
+	}
+	f->resume_done = f->recoverable == 0;
+	f->cur = mtpe_session_first(f->s);
+	return 0;
+}
+
+static void close_file(tui_file *f)
+{
+	mtpe_session_free(f->s);
+	mtpe_journal_free(f->j);
+	free(f->path);
+	free(f->realpath);
+	memset(f, 0, sizeof(*f));
+}
+
+int tui_app_init(tui_app *a, const tui_app_options *o, const char *const *paths, size_t n, mtpe_error *err)
+{
+	memset(a, 0, sizeof(*a));
+	a->o = *o;
+	a->files = mtpe_calloc(n ? n : 1, sizeof(tui_file));
+	if (!a->files)
+		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		int error = open_file(a, &a->files[i], paths[i], err);
+		a->nfiles = i + 1;
+		if (error < 0) {
+			if (!err->path[0])
+				snprintf(err->path, sizeof(err->path), "%s", paths[i]);
+			return error;
+		}
+	}
+	return 0;
+}
+
+void tui_app_dispose(tui_app *a)
+{
+	for (size_t i = 0; i < a->nfiles; i++)
+		close_file(&a->files[i]);
+	free(a->files);
+	free(a->edit);
+	memset(a, 0, sizeof(*a));
+}
+
+static void reset_hit_ui(tui_app *a)
+{
+	a->hl = 0;
+	a->page = 0;
+	a->scroll = 0;
+}
+
+/* Opens the resume question for the first file that has one, else normal mode. */
+static void next_resume(tui_app *a)
+{
+	for (size_t i = 0; i < a->nfiles; i++) {
+		if (!a->files[i].resume_done) {
+			a->cur = i;
+			a->mode = TUI_MODE_RESUME;
+			return;
+		}
+	}
+	a->mode = TUI_MODE_NORMAL;
+}
+
+void tui_app_start(tui_app *a)
+{
+	a->cur = 0;
+	reset_hit_ui(a);
+	next_resume(a);
+	if (a->mode == TUI_MODE_NORMAL) {
+		tui_file *f = tui_app_file(a);
+		mtpe_session_counts c;
+		mtpe_session_counts_get(f->s, &c);
+		if (!c.total)
+			msg(a, false, "no findings in %s%s", f->path, a->nfiles > 1 ? "; > for the next file" : "");
+	}
+}
+
+size_t tui_app_unsaved(const tui_app *a)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < a->nfiles; i++) {
+		mtpe_session_counts c;
+		mtpe_session_counts_get(a->files[i].s, &c);
+		n += c.changes;
+	}
+	return n;
+}
+
+/* Writes one file; 0 = written or nothing to write. */
+static int write_file(tui_app *a, tui_file *f, bool *wrote)
+{
+	mtpe_session_counts c;
+	mtpe_session_counts_get(f->s, &c);
+	*wrote = false;
+	if (!c.changes)
+		return 0;
+	char *data = NULL;
+	size_t len = 0;
+	mtpe_error err;
+	mtpe_error_clear(&err);
+	int error = mtpe_session_splice(f->s, &data, &len);
+	if (error < 0) {
+		msg(a, true, "cannot write %s: out of memory", f->path);
+		return error;
+	}
+	mtpe_file_id nid;
+	error = mtpe_save_atomic(f->realpath, data, len, &f->id, &nid, &err);
+	free(data);
+	if (error < 0) {
+		msg(a, true, "%s", err.msg);
+		return error;
+	}
+	f->id = nid;
+	f->saved = true;
+	*wrote = true;
+	/* the saved bytes become the new original; the journal starts over */
+	if (f->j) {
+		mtpe_session_set_journal(f->s, NULL);
+		mtpe_journal_rekey(f->j, nid.sha, &err);
+	}
+	long cur = f->cur;
+	size_t rank = cur >= 0 ? mtpe_session_hit_rank(f->s, (size_t)cur) : 0;
+	if ((error = mtpe_session_rebase(f->s, &err)) < 0) {
+		msg(a, true, "%s written, but the session could not continue: %s", f->path, err.msg);
+		a->quit = true;
+		a->exit_code = 3;
+		return error;
+	}
+	if (f->j)
+		mtpe_session_set_journal(f->s, f->j);
+	(void)rank;
+	f->cur = mtpe_session_next(f->s, (size_t)-1, 1, true);
+	if (f->cur < 0)
+		f->cur = mtpe_session_first(f->s);
+	return 0;
+}
+
+int tui_app_write_all(tui_app *a)
+{
+	size_t written = 0;
+	for (size_t i = 0; i < a->nfiles; i++) {
+		bool w;
+		int error = write_file(a, &a->files[i], &w);
+		if (error < 0)
+			return error;
+		written += w;
+	}
+	if (written)
+		msg(a, false, "wrote %zu file%s", written, written == 1 ? "" : "s");
+	else
+		msg(a, false, "nothing to write: no fix accepted");
+	reset_hit_ui(a);
+	return 0;
+}
+
+/* ---- edit buffer ---------------------------------------------------------- */
+
+static void edit_set(tui_app *a, const char *s)
+{
+	size_t n = strlen(s);
+	if (n + 1 > a->edit_cap) {
+		char *e = realloc(a->edit, n + 64);
+		if (!e)
+			return;
+		a->edit = e;
+		a->edit_cap = n + 64;
+	}
+	memcpy(a->edit, s, n + 1);
+	a->edit_len = a->edit_cur = n;
+}
+
+static void edit_insert(tui_app *a, int cp)
+{
+	char u[4];
+	size_t l = mtpe_utf8_encode((uint32_t)cp, u);
+	if (a->edit_len + l + 1 > a->edit_cap) {
+		size_t cap = (a->edit_cap + l + 1) * 2;
+		char *e = realloc(a->edit, cap);
+		if (!e)
+			return;
+		a->edit = e;
+		a->edit_cap = cap;
+	}
+	memmove(a->edit + a->edit_cur + l, a->edit + a->edit_cur, a->edit_len - a->edit_cur + 1);
+	memcpy(a->edit + a->edit_cur, u, l);
+	a->edit_len += l;
+	a->edit_cur += l;
+}
+
+static size_t prev_char(const char *s, size_t i)
+{
+	if (!i)
+		return 0;
+	i--;
+	while (i && ((unsigned char)s[i] & 0xC0) == 0x80)
+		i--;
+	return i;
+}
+
+static size_t next_char(const char *s, size_t n, size_t i)
+{
+	if (i >= n)
+		return n;
+	i++;
+	while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
+		i++;
+	return i;
+}
+
+/* ---- actions -------------------------------------------------------------- */
+
+static void go(tui_app *a, long hit)
+{
+	tui_file *f = tui_app_file(a);
+	if (hit >= 0 && f->cur != hit) {
+		f->cur = hit;
+		reset_hit_ui(a);
+	}
+}
+
+/* After a decision: on to the next undecided hit. */
+static void advance(tui_app *a)
+{
+	tui_file *f = tui_app_file(a);
+	long n = mtpe_session_next(f->s, (size_t)f->cur, 1, true);
+	if (n >= 0) {
+		go(a, n);
+		return;
+	}
+	reset_hit_ui(a);
+	size_t other = 0;
+	for (size_t i = 0; i < a->nfiles; i++) {
+		mtpe_session_counts c;
+		mtpe_session_counts_get(a->files[i].s, &c);
+		if (i != a->cur)
+			other += c.pending;
+	}
+	if (other)
+		msg(a, false, "all hits in this file decided; > for the next file (%zu left there), w to write", other);
+	else
+		msg(a, false, "all hits decided; w writes, x writes and quits");
+}
+
+static void journal_warning(tui_app *a)
+{
+	const char *je = mtpe_session_journal_error(tui_app_file(a)->s, true);
+	if (je)
+		msg(a, true, "%s", je);
+}
+
+static void decide(tui_app *a, mtpe_decision_kind kind, int k, const char *text)
+{
+	tui_file *f = tui_app_file(a);
+	if (f->cur < 0) {
+		msg(a, true, "no hit here");
+		return;
+	}
+	mtpe_error err;
+	mtpe_error_clear(&err);
+	if (mtpe_session_decide(f->s, (size_t)f->cur, kind, k, text, &err) < 0) {
+		msg(a, true, "%s", err.msg);
+		return;
+	}
+	a->msg[0] = '\0';
+	journal_warning(a);
+	const mtpe_hit *h = mtpe_session_hit(f->s, (size_t)f->cur);
+	if (kind == MTPE_DECIDE_DICT_ADD)
+		msg(a, false, "added '%s' to the dictionary", h->f.text);
+	advance(a);
+	/* a fix that raised its own rule again is shown at once */
+	long n = tui_app_hit(a);
+	if (n >= 0) {
+		const mtpe_hit *nh = mtpe_session_hit(f->s, (size_t)n);
+		if (nh->unstable)
+			msg(a, true, "the fix raised %s again here", nh->f.rule);
+	}
+}
+
+static void undo_redo(tui_app *a, bool redo)
+{
+	tui_file *f = tui_app_file(a);
+	mtpe_error err;
+	mtpe_error_clear(&err);
+	mtpe_session_counts c;
+	mtpe_session_counts_get(f->s, &c);
+	size_t idx = redo ? c.decisions : c.decisions - 1;
+	int error = redo ? mtpe_session_redo(f->s, &err) : mtpe_session_undo(f->s, &err);
+	if (error < 0) {
+		msg(a, true, "%s", err.msg);
+		return;
+	}
+	const mtpe_decision *d = mtpe_session_decision(f->s, idx);
+	if (d && d->hit != (size_t)-1) {
+		go(a, (long)d->hit);
+		const mtpe_hit *h = mtpe_session_hit(f->s, d->hit);
+		msg(a, false, "%s: %s at %d:%d", redo ? "redone" : "undone",
+		    d->kind == MTPE_DECIDE_ACCEPT || d->kind == MTPE_DECIDE_CUSTOM ? "fix" : "decision",
+		    h->f.line, h->f.column);
+	} else {
+		msg(a, false, redo ? "redone" : "undone");
+	}
+	if (redo)
+		advance(a);
+	journal_warning(a);
+}
+
+static void switch_file(tui_app *a, int dir)
+{
+	if (a->nfiles < 2) {
+		msg(a, false, "only one file in this review");
+		return;
+	}
+	if ((dir > 0 && a->cur + 1 >= a->nfiles) || (dir < 0 && a->cur == 0)) {
+		msg(a, false, dir > 0 ? "this is the last file" : "this is the first file");
+		return;
+	}
+	a->cur += dir > 0 ? 1 : -1;
+	reset_hit_ui(a);
+	tui_file *f = tui_app_file(a);
+	msg(a, false, "file %zu/%zu: %s", a->cur + 1, a->nfiles, f->path);
+	if (!f->resume_done)
+		a->mode = TUI_MODE_RESUME;
+}
+
+static int quit_now(tui_app *a, bool keep_journal)
+{
+	(void)keep_journal; /* journals stay on disk unless a save removed them */
+	a->quit = true;
+	return TUI_R_QUIT | TUI_R_REDRAW;
+}
+
+static int write_and_quit(tui_app *a)
+{
+	if (tui_app_write_all(a) < 0)
+		return TUI_R_REDRAW;
+	/* finished on purpose: journals of files with nothing left to write go */
+	for (size_t i = 0; i < a->nfiles; i++)
+		if (a->files[i].j)
+			mtpe_journal_discard(a->files[i].j);
+	return quit_now(a, false);
+}
+
+static const mtpe_hit *cur_hit(const tui_app *a)
+{
+	tui_file *f = tui_app_file(a);
+	return f && f->cur >= 0 ? mtpe_session_hit(f->s, (size_t)f->cur) : NULL;
+}
+
+static int key_normal(tui_app *a, int key)
+{
+	tui_file *f = tui_app_file(a);
+	const mtpe_hit *h = cur_hit(a);
+	int nrep = h ? (int)h->f.nreplacements : 0;
+	a->msg[0] = '\0';
+	a->msg_error = false;
+	switch (key) {
+	case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8': case '9': {
+		int k = a->page * PAGE + (key - '1');
+		if (k >= nrep) {
+			msg(a, true, "no suggestion %d here", key - '0');
+			break;
+		}
+		decide(a, MTPE_DECIDE_ACCEPT, k, NULL);
+		break;
+	}
+	case '\n': case '\r': case TUI_KEY_ENTER: case 'y':
+		if (!h)
+			break;
+		if (!nrep) {
+			msg(a, true, "no suggestion here: e to edit, n to keep");
+			break;
+		}
+		decide(a, MTPE_DECIDE_ACCEPT, a->hl < nrep ? a->hl : 0, NULL);
+		break;
+	case 'n': case ' ':
+		decide(a, MTPE_DECIDE_KEEP, 0, NULL);
+		break;
+	case 'e':
+		if (!h)
+			break;
+		edit_set(a, nrep ? h->f.replacements[a->hl < nrep ? a->hl : 0] : (h->f.text ? h->f.text : ""));
+		a->mode = TUI_MODE_EDIT;
+		break;
+	case 'i':
+		decide(a, MTPE_DECIDE_IGNORE, 0, NULL);
+		break;
+	case 'I':
+		if (!h)
+			break;
+		a->mode = TUI_MODE_CONFIRM;
+		a->confirm = TUI_CONFIRM_IGNORE_RULE;
+		break;
+	case 'a':
+		if (h && h->f.category != MTPE_CAT_SPELLING) {
+			msg(a, true, "a adds a misspelt word to the dictionary; this is a %s hit", tui_category_label(h->f.category));
+			break;
+		}
+		decide(a, MTPE_DECIDE_DICT_ADD, 0, NULL);
+		break;
+	case 'u':
+		undo_redo(a, false);
+		break;
+	case TUI_CTRL('r'):
+		undo_redo(a, true);
+		break;
+	case 'j': case 'k': {
+		long n = mtpe_session_next(f->s, f->cur < 0 ? (size_t)-1 : (size_t)f->cur, key == 'j' ? 1 : -1, true);
+		if (n < 0)
+			msg(a, false, "no other undecided hit in this file");
+		else
+			go(a, n);
+		break;
+	}
+	case 'J': case 'K': case TUI_KEY_RIGHT: case TUI_KEY_LEFT: {
+		int dir = key == 'J' || key == TUI_KEY_RIGHT ? 1 : -1;
+		long n = mtpe_session_next(f->s, f->cur < 0 ? (size_t)-1 : (size_t)f->cur, dir, false);
+		if (n < 0)
+			msg(a, false, dir > 0 ? "last hit" : "first hit");
+		else
+			go(a, n);
+		break;
+	}
+	case TUI_KEY_UP: case TUI_KEY_BTAB:
+		if (nrep) {
+			a->hl = (a->hl + nrep - 1) % nrep;
+			a->page = a->hl / PAGE;
+		}
+		break;
+	case TUI_KEY_DOWN: case TUI_KEY_TAB: case '\t':
+		if (nrep) {
+			a->hl = (a->hl + 1) % nrep;
+			a->page = a->hl / PAGE;
+		}
+		break;
+	case 'm':
+		if (nrep > PAGE) {
+			a->page = (a->page + 1) % ((nrep + PAGE - 1) / PAGE);
+			a->hl = a->page * PAGE;
+		} else {
+			msg(a, false, "no more suggestions");
+		}
+		break;
+	case TUI_KEY_PGUP:
+		a->scroll -= 5;
+		break;
+	case TUI_KEY_PGDN:
+		a->scroll += 5;
+		break;
+	case TUI_KEY_HOME:
+		a->scroll = 0;
+		break;
+	case '[':
+		if (a->ctx_extra > -20)
+			a->ctx_extra--;
+		break;
+	case ']':
+		if (a->ctx_extra < 20)
+			a->ctx_extra++;
+		break;
+	case '>':
+		switch_file(a, 1);
+		break;
+	case '<':
+		switch_file(a, -1);
+		break;
+	case 'w':
+		tui_app_write_all(a);
+		break;
+	case 'x':
+		return write_and_quit(a);
+	case 'q': case TUI_CTRL('c'):
+		if (tui_app_unsaved(a)) {
+			a->mode = TUI_MODE_QUITASK;
+			break;
+		}
+		return quit_now(a, true);
+	case 'Q': {
+		size_t dec = 0;
+		for (size_t i = 0; i < a->nfiles; i++) {
+			mtpe_session_counts c;
+			mtpe_session_counts_get(a->files[i].s, &c);
+			dec += c.decisions;
+		}
+		if (dec) {
+			a->mode = TUI_MODE_CONFIRM;
+			a->confirm = TUI_CONFIRM_QUIT;
+			break;
+		}
+		return quit_now(a, true);
+	}
+	case '?':
+		a->mode = TUI_MODE_HELP;
+		break;
+	case TUI_CTRL('l'): case TUI_KEY_RESIZE:
+		return TUI_R_REDRAW | TUI_R_FULL;
+	case TUI_KEY_EOF:
+		/* end of input: like q, but never asks; the journal keeps the decisions */
+		if (tui_app_unsaved(a))
+			msg(a, false, "end of input: %zu unsaved change%s kept in the journal", tui_app_unsaved(a),
+			    tui_app_unsaved(a) == 1 ? "" : "s");
+		return quit_now(a, true);
+	default:
+		msg(a, true, "unknown key; ? shows the keys");
+		break;
+	}
+	return TUI_R_REDRAW;
+}
+
+static int key_edit(tui_app *a, int key)
+{
+	switch (key) {
+	case TUI_KEY_ESC:
+		a->mode = TUI_MODE_NORMAL;
+		msg(a, false, "edit cancelled");
+		break;
+	case '\n': case '\r': case TUI_KEY_ENTER: {
+		a->mode = TUI_MODE_NORMAL;
+		char *t = mtpe_strndup(a->edit ? a->edit : "", a->edit_len);
+		if (t) {
+			const mtpe_hit *h = cur_hit(a);
+			if (h && h->f.text && !strcmp(t, h->f.text))
+				decide(a, MTPE_DECIDE_KEEP, 0, NULL); /* unchanged text is a keep */
+			else
+				decide(a, MTPE_DECIDE_CUSTOM, 0, t);
+		}
+		free(t);
+		break;
+	}
+	case TUI_CTRL('u'):
+		edit_set(a, "");
+		break;
+	case TUI_KEY_BACKSPACE: case 127: case 8:
+		if (a->edit_cur) {
+			size_t p = prev_char(a->edit, a->edit_cur);
+			memmove(a->edit + p, a->edit + a->edit_cur, a->edit_len - a->edit_cur + 1);
+			a->edit_len -= a->edit_cur - p;
+			a->edit_cur = p;
+		}
+		break;
+	case TUI_KEY_DELETE:
+		if (a->edit_cur < a->edit_len) {
+			size_t n = next_char(a->edit, a->edit_len, a->edit_cur);
+			memmove(a->edit + a->edit_cur, a->edit + n, a->edit_len - n + 1);
+			a->edit_len -= n - a->edit_cur;
+		}
+		break;
+	case TUI_KEY_LEFT:
+		a->edit_cur = prev_char(a->edit, a->edit_cur);
+		break;
+	case TUI_KEY_RIGHT:
+		a->edit_cur = next_char(a->edit, a->edit_len, a->edit_cur);
+		break;
+	case TUI_KEY_HOME: case TUI_CTRL('a'):
+		a->edit_cur = 0;
+		break;
+	case TUI_KEY_END: case TUI_CTRL('e'):
+		a->edit_cur = a->edit_len;
+		break;
+	case TUI_KEY_RESIZE: case TUI_CTRL('l'):
+		return TUI_R_REDRAW | TUI_R_FULL; /* the typed text stays */
+	case TUI_KEY_EOF:
+		a->mode = TUI_MODE_NORMAL;
+		return key_normal(a, TUI_KEY_EOF);
+	default:
+		if (key >= 0x20 && key < TUI_KEY_BASE && key != 0x7f)
+			edit_insert(a, key);
+		break;
+	}
+	return TUI_R_REDRAW;
+}
+
+static int key_confirm(tui_app *a, int key)
+{
+	tui_confirm c = a->confirm;
+	a->mode = TUI_MODE_NORMAL;
+	a->confirm = TUI_CONFIRM_NONE;
+	if (key == TUI_KEY_RESIZE) {
+		a->mode = TUI_MODE_CONFIRM;
+		a->confirm = c;
+		return TUI_R_REDRAW | TUI_R_FULL;
+	}
+	if (key != 'y' && key != 'Y') {
+		msg(a, false, "cancelled");
+		if (key == TUI_KEY_EOF)
+			return quit_now(a, true);
+		return TUI_R_REDRAW;
+	}
+	if (c == TUI_CONFIRM_IGNORE_RULE)
+		decide(a, MTPE_DECIDE_IGNORE_RULE, 0, NULL);
+	else if (c == TUI_CONFIRM_QUIT)
+		return quit_now(a, true);
+	return TUI_R_REDRAW;
+}
+
+static int key_quitask(tui_app *a, int key)
+{
+	a->mode = TUI_MODE_NORMAL;
+	switch (key) {
+	case 'w': case 'W': case 'x':
+		return write_and_quit(a);
+	case 'd': case 'D':
+		return quit_now(a, true);
+	case TUI_KEY_RESIZE:
+		a->mode = TUI_MODE_QUITASK;
+		return TUI_R_REDRAW | TUI_R_FULL;
+	case TUI_KEY_EOF:
+		return quit_now(a, true);
+	default:
+		msg(a, false, "cancelled");
+		return TUI_R_REDRAW;
+	}
+}
+
+static int key_resume(tui_app *a, int key)
+{
+	tui_file *f = tui_app_file(a);
+	if (key == TUI_KEY_RESIZE)
+		return TUI_R_REDRAW | TUI_R_FULL;
+	f->resume_done = true;
+	if (key == 'n' || key == 'N') {
+		mtpe_journal_discard(f->j);
+		msg(a, false, "starting over; the old journal was removed");
+	} else if (key == TUI_KEY_EOF) {
+		return quit_now(a, true);
+	} else {
+		size_t applied = 0, skipped = 0;
+		mtpe_error err;
+		mtpe_error_clear(&err);
+		if (mtpe_journal_replay(f->j, f->s, &applied, &skipped, &err) < 0)
+			msg(a, true, "resume failed: %s", err.msg);
+		else if (skipped)
+			msg(a, false, "resumed %zu decisions (%zu no longer apply)", applied, skipped);
+		else
+			msg(a, false, "resumed %zu decisions", applied);
+		long n = mtpe_session_next(f->s, (size_t)-1, 1, true);
+		f->cur = n >= 0 ? n : mtpe_session_first(f->s);
+	}
+	reset_hit_ui(a);
+	size_t here = a->cur;
+	next_resume(a);
+	if (a->mode == TUI_MODE_NORMAL)
+		a->cur = here;
+	return TUI_R_REDRAW;
+}
+
+int tui_app_key(tui_app *a, int key)
+{
+	a->keys++;
+	if (!a->nfiles)
+		return TUI_R_QUIT;
+	switch (a->mode) {
+	case TUI_MODE_EDIT: return key_edit(a, key);
+	case TUI_MODE_CONFIRM: return key_confirm(a, key);
+	case TUI_MODE_QUITASK: return key_quitask(a, key);
+	case TUI_MODE_RESUME: return key_resume(a, key);
+	case TUI_MODE_HELP:
+		if (key == TUI_KEY_RESIZE)
+			return TUI_R_REDRAW | TUI_R_FULL;
+		a->mode = TUI_MODE_NORMAL;
+		if (key == 'q' || key == TUI_KEY_EOF)
+			return key_normal(a, key);
+		return TUI_R_REDRAW;
+	default: return key_normal(a, key);
+	}
+}
+
+const char *tui_app_prompt(const tui_app *a, char *buf, size_t n)
+{
+	tui_file *f = tui_app_file(a);
+	const mtpe_hit *h = cur_hit(a);
+	switch (a->mode) {
+	case TUI_MODE_EDIT:
+		snprintf(buf, n, "Replace \"%s\" with: ", h && h->f.text ? h->f.text : "");
+		return buf;
+	case TUI_MODE_CONFIRM:
+		if (a->confirm == TUI_CONFIRM_IGNORE_RULE && h) {
+			size_t c = mtpe_session_filter_count(f->s, (size_t)f->cur, MTPE_DECIDE_IGNORE_RULE);
+			snprintf(buf, n, "Ignore rule %s for this session (this hit and %zu more)? [y/N]", h->f.rule, c);
+		} else {
+			size_t u = tui_app_unsaved(a);
+			snprintf(buf, n, "Quit without writing? %zu unsaved change%s stay in the journal [y/N]", u,
+				 u == 1 ? "" : "s");
+		}
+		return buf;
+	case TUI_MODE_QUITASK: {
+		size_t u = tui_app_unsaved(a);
+		snprintf(buf, n, "%zu unsaved change%s: [w]rite / [d]iscard (journal kept) / [c]ancel", u, u == 1 ? "" : "s");
+		return buf;
+	}
+	case TUI_MODE_RESUME:
+		snprintf(buf, n, "%zu decision%s recovered for %s, resume? [Y/n]", f->recoverable,
+			 f->recoverable == 1 ? "" : "s", f->path);
+		return buf;
+	default:
+		return a->msg;
+	}
+}
