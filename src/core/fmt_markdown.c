@@ -75,18 +75,6 @@ static bool match_at(struct align *a, const char *lit, size_t n, size_t p, size_
 		if (q >= a->end)
 			return false;
 		char c = a->raw[q];
-		if (c == lit[i]) {
-			size_t l = mtpe_utf8_seqlen((const unsigned char *)lit + i, n - i);
-			if (!l)
-				l = 1;
-			if (q + l > a->end || memcmp(a->raw + q, lit + i, l))
-				return false;
-			if (record)
-				fmt_rb_verbatim(&a->rb, lit + i, l, q);
-			i += l;
-			q += l;
-			continue;
-		}
 		if (c == '\\' && q + 1 < a->end && ispunct((unsigned char)a->raw[q + 1]) && a->raw[q + 1] == lit[i]) {
 			if (record)
 				fmt_rb_decoded(&a->rb, lit + i, 1, q);
@@ -104,6 +92,18 @@ static bool match_at(struct align *a, const char *lit, size_t n, size_t p, size_
 				q += used;
 				continue;
 			}
+		}
+		if (c == lit[i]) {
+			size_t l = mtpe_utf8_seqlen((const unsigned char *)lit + i, n - i);
+			if (!l)
+				l = 1;
+			if (q + l > a->end || memcmp(a->raw + q, lit + i, l))
+				return false;
+			if (record)
+				fmt_rb_verbatim(&a->rb, lit + i, l, q);
+			i += l;
+			q += l;
+			continue;
 		}
 		return false;
 	}
@@ -137,12 +137,17 @@ static void skip_verbatim(struct align *a, const char *lit)
 		}
 }
 
+/* U+FFFC OBJECT REPLACEMENT CHARACTER stands for inline code, images and autolinks in the text. */
+#define OBJ "\xEF\xBF\xBC"
+
 /* Moves the cursor past the next code span (a backtick run and its closing run). */
 static void skip_code_span(struct align *a)
 {
 	size_t p = a->cur;
 	while (p < a->end && a->raw[p] != '`')
 		p++;
+	if (p < a->end)
+		fmt_rb_decoded(&a->rb, OBJ, 3, p);
 	size_t k = p;
 	while (k < a->end && a->raw[k] == '`')
 		k++;
@@ -237,6 +242,8 @@ static void inlines(struct align *a, cmark_node *parent)
 				size_t p = a->cur;
 				while (p < a->end && a->raw[p] != '<')
 					p++;
+				if (p < a->end)
+					fmt_rb_decoded(&a->rb, OBJ, 3, p);
 				while (p < a->end && a->raw[p] != '>')
 					p++;
 				if (p < a->end)
@@ -252,6 +259,8 @@ static void inlines(struct align *a, cmark_node *parent)
 			size_t p = a->cur;
 			while (p + 1 < a->end && !(a->raw[p] == '!' && a->raw[p + 1] == '['))
 				p++;
+			if (p + 1 < a->end)
+				fmt_rb_decoded(&a->rb, OBJ, 3, p);
 			a->cur = p + 2 <= a->end ? p + 2 : a->end;
 			int depth = 1;
 			while (a->cur < a->end && depth) {

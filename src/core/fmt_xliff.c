@@ -169,8 +169,20 @@ static size_t entity(const char *s, size_t n, size_t i, char *out, size_t *outle
 
 static bool native_code(const char *name)
 {
-	return !strcmp(name, "ph") || !strcmp(name, "bpt") || !strcmp(name, "ept") || !strcmp(name, "it") ||
-	       !strcmp(name, "sub");
+	return !strcmp(name, "ph") || !strcmp(name, "bpt") || !strcmp(name, "ept") || !strcmp(name, "it");
+}
+
+/* Inline codes: standalone ones (x, ph, cp) stand in the text as U+FFFC; the
+ * begin/end halves of paired formatting (bpt, ept, bx, ex, it, sc, ec) vanish. */
+static bool inline_code(const char *name)
+{
+	return native_code(name) || !strcmp(name, "x") || !strcmp(name, "bx") || !strcmp(name, "ex") ||
+	       !strcmp(name, "sc") || !strcmp(name, "ec") || !strcmp(name, "cp");
+}
+
+static bool standalone(const char *name)
+{
+	return !strcmp(name, "x") || !strcmp(name, "ph") || !strcmp(name, "cp");
 }
 
 struct xs {
@@ -283,8 +295,11 @@ int fmt_parse_xliff(mtpe_doc *doc, mtpe_error *err)
 						x.native_depth = 0;
 						fmt_rb_dispose(&x.rb);
 					}
-				} else if (x.target_depth && !x.native_depth && native_code(t.name) && !t.empty) {
-					x.native_depth = x.depth;
+				} else if (x.target_depth && !x.native_depth && inline_code(t.name)) {
+					if (standalone(t.name))
+						fmt_rb_decoded(&x.rb, "\xEF\xBF\xBC", 3, t.start);
+					if (native_code(t.name) && !t.empty)
+						x.native_depth = x.depth;
 				}
 				if (t.empty)
 					x.depth--;
