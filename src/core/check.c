@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -116,6 +117,9 @@ void mtpe_checker_free(mtpe_checker *c)
 {
 	if (!c)
 		return;
+	if (c->timing) /* a developer's profile, asked for with MTPE_RULE_TIMES=1 */
+		for (size_t i = 0; i < c->nrules; i++)
+			fprintf(stderr, "%10.3f ms  %s\n", c->rules[i].seconds * 1e3, c->rules[i].id);
 	for (size_t i = 0; i < c->nrules; i++)
 		mtpe_rules__free_rule(&c->rules[i]);
 	free(c->rules);
@@ -396,6 +400,7 @@ int mtpe_checker_new(mtpe_checker **out, const mtpe_checker_options *opts, mtpe_
 		}
 	}
 	c->full_suggest = opts->full_suggest;
+	c->timing = getenv("MTPE_RULE_TIMES") != NULL;
 	c->md = pcre2_match_data_create(64, NULL);
 	c->mctx = pcre2_match_context_create(NULL);
 	c->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
@@ -726,9 +731,16 @@ static void add_finding(struct run *R, const struct rule *r, mtpe_severity sev, 
 		R->error = MTPE_ENOMEM;
 }
 
-static void run_pattern(struct run *R, const struct rule *r)
+/* Texts shorter than this are matched by the interpreter: JIT compiling costs more than it saves. */
+#define JIT_MIN_TEXT 4096
+
+static void run_pattern(struct run *R, struct rule *r)
 {
 	pcre2_match_data *md = R->c->md;
+	if (!r->jit_tried && R->n >= JIT_MIN_TEXT) {
+		r->jit_tried = true;
+		pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if JIT is unavailable */
+	}
 	size_t start = 0;
 	while (start <= R->n) {
 		int rc = pcre2_match(r->re, (PCRE2_SPTR)R->t, R->n, start, PCRE2_NO_UTF_CHECK, md, R->c->mctx);
@@ -1292,9 +1304,12 @@ static int check_region(mtpe_checker *c, const mtpe_doc *doc, const mtpe_region 
 		*words += R.seg.nwords;
 	find_skips(&R);
 	for (size_t i = 0; i < c->nrules && !R.error; i++) {
-		const struct rule *r = &c->rules[i];
+		struct rule *r = &c->rules[i];
 		if (!r->enabled)
 			continue;
+		struct timespec t0, t1;
+		if (c->timing)
+			clock_gettime(CLOCK_MONOTONIC, &t0);
 		switch (r->builtin) {
 		case BUILTIN_NONE: run_pattern(&R, r); break;
 		case BUILTIN_SPELLING: run_spelling(&R, r); break;
@@ -1303,6 +1318,10 @@ static int check_region(mtpe_checker *c, const mtpe_doc *doc, const mtpe_region 
 		case BUILTIN_GLOSSARY: run_glossary(&R, r); break;
 		case BUILTIN_CYRILLIC: run_cyrillic(&R, r); break;
 		case BUILTIN_MIXED_SCRIPT: run_mixed_script(&R, r); break;
+		}
+		if (c->timing) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			r->seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 		}
 	}
 	mtpe_segments_dispose(&R.seg);

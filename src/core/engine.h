@@ -65,6 +65,8 @@ struct rule {
 	size_t nex;
 	char *file;
 	int line;
+	bool jit_tried;   /* JIT compiled on first use over a long text */
+	double seconds;   /* time spent, when MTPE_RULE_TIMES is set */
 	char **anchors;   /* prefilter: lower-case literal words one of which must occur, or NULL */
 	size_t nanchors;
 };
@@ -92,6 +94,7 @@ struct mtpe_checker {
 	bool glossary_loaded;
 	pcre2_code *glossary_re;
 	strmap glossary;          /* lower-cased variant -> canonical */
+	bool timing;              /* MTPE_RULE_TIMES: print time per rule at the end */
 	strmap spell_cache;       /* word -> struct spell_verdict * */
 	bool full_suggest;
 	pcre2_code *skip_re;      /* URLs, e-mail, handles, tags */

@@ -1,7 +1,14 @@
 /*
  * spell.c - the only file that includes hunspell. A speller wraps one hunspell
- * handle plus a cache: an open-addressing hash table from word bytes to the
- * check result, so each distinct word reaches hunspell once.
+ * handle plus three open-addressing hash sets of words:
+ *  - the stems of the .dic file (as written; those of compound-only entries left
+ *    out): a word that is a stem, or the capitalized/upper-case form of a
+ *    lower-case stem, is correct without asking hunspell;
+ *  - the words added from word lists (hunspell gets them too);
+ *  - a cache of hunspell's answers, so each distinct word reaches it once.
+ * The hunspell handle itself is created lazily, on the first word the stems and
+ * the added words cannot settle (creating it costs ~70 ms): a clean short file
+ * never pays for it.
  */
 #include "mtpe/spell.h"
 
@@ -27,10 +34,19 @@ struct cache_entry {
 	bool ok;
 };
 
+struct wordset {
+	struct cache_entry *t;
+	size_t cap, used;
+	char *arena;   /* when set, words point into it and are not freed one by one */
+};
+
 struct mtpe_speller {
-	Hunhandle *h;
-	Hunhandle *alt;        /* second variety (en_GB), opened on first use, or NULL */
-	char *alt_aff, *alt_dic;
+	Hunhandle *h;          /* created on first need (ensure_h) */
+	char *aff, *dic;
+	struct wordset stems;  /* .dic stems as written */
+	struct wordset added;  /* words added from lists, as written */
+	struct wordset alt;    /* stems of a second variety (en_GB), read on first use */
+	char *alt_dic;
 	bool alt_tried;
 	struct cache_entry *tab;
 	size_t cap, used;
@@ -46,45 +62,195 @@ static uint32_t hash_bytes(const char *s, size_t n)
 	return h;
 }
 
+static bool set_has(const struct wordset *ws, const char *w, size_t n)
+{
+	if (!ws->t)
+		return false;
+	uint32_t h = hash_bytes(w, n);
+	size_t j = h & (ws->cap - 1);
+	while (ws->t[j].word) {
+		if (ws->t[j].hash == h && ws->t[j].len == n && !memcmp(ws->t[j].word, w, n))
+			return true;
+		j = (j + 1) & (ws->cap - 1);
+	}
+	return false;
+}
+
+static int set_add(struct wordset *ws, const char *w, size_t n)
+{
+	if (set_has(ws, w, n))
+		return 0;
+	if ((ws->used + 1) * 2 > ws->cap) {
+		size_t ncap = ws->cap ? ws->cap * 2 : 1024;
+		struct cache_entry *nt = mtpe_calloc(ncap, sizeof(*nt));
+		if (!nt)
+			return MTPE_ENOMEM;
+		for (size_t i = 0; i < ws->cap; i++) {
+			if (!ws->t[i].word)
+				continue;
+			size_t j = ws->t[i].hash & (ncap - 1);
+			while (nt[j].word)
+				j = (j + 1) & (ncap - 1);
+			nt[j] = ws->t[i];
+		}
+		free(ws->t);
+		ws->t = nt;
+		ws->cap = ncap;
+	}
+	uint32_t h = hash_bytes(w, n);
+	size_t j = h & (ws->cap - 1);
+	while (ws->t[j].word)
+		j = (j + 1) & (ws->cap - 1);
+	if (!(ws->t[j].word = mtpe_strndup(w, n)))
+		return MTPE_ENOMEM;
+	ws->t[j].hash = h;
+	ws->t[j].len = (uint32_t)n;
+	ws->used++;
+	return 0;
+}
+
+static void set_remove_all(struct wordset *ws)
+{
+	for (size_t i = 0; !ws->arena && i < ws->cap; i++)
+		free(ws->t[i].word);
+	free(ws->arena);
+	free(ws->t);
+	memset(ws, 0, sizeof(*ws));
+}
+
 static bool readable(const char *path)
 {
 	struct stat st;
 	return path && stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, R_OK) == 0;
 }
 
+/* Reads the SET line of an .aff file; true when the dictionary is UTF-8. */
+static bool aff_is_utf8(const char *aff, char *enc, size_t cap)
+{
+	FILE *f = fopen(aff, "r");
+	char line[256];
+	snprintf(enc, cap, "ISO8859-1");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "SET ", 4)) {
+			char *v = line + 4;
+			v[strcspn(v, " \t\r\n")] = '\0';
+			snprintf(enc, cap, "%s", v);
+			break;
+		}
+	}
+	fclose(f);
+	return !strcasecmp(enc, "UTF-8") || !strcasecmp(enc, "UTF8");
+}
+
+/*
+ * Reads the stems of a .dic file (before '/') into ws, leaving out compound-only
+ * entries (flag c). The file is read once into an arena the set points into.
+ */
+static int load_stems(struct wordset *ws, const char *dic)
+{
+	FILE *f = fopen(dic, "rb");
+	if (!f)
+		return MTPE_EIO;
+	struct stat st;
+	if (fstat(fileno(f), &st) < 0 || st.st_size <= 0 || st.st_size > (64 << 20)) {
+		fclose(f);
+		return MTPE_EIO;
+	}
+	size_t len = (size_t)st.st_size;
+	char *a = mtpe_malloc(len + 1);
+	if (!a || fread(a, 1, len, f) != len) {
+		free(a);
+		fclose(f);
+		return a ? MTPE_EIO : MTPE_ENOMEM;
+	}
+	fclose(f);
+	a[len] = '\0';
+	size_t count = strtoul(a, NULL, 10);
+	size_t cap = 1024;
+	while (cap < count * 2 + 2)
+		cap *= 2;
+	ws->t = mtpe_calloc(cap, sizeof(struct cache_entry));
+	if (!ws->t) {
+		free(a);
+		return MTPE_ENOMEM;
+	}
+	ws->cap = cap;
+	ws->arena = a;
+	char *p = strchr(a, '\n');
+	while (p && *++p) {
+		char *line = p;
+		p = strchr(line, '\n');
+		size_t n = strcspn(line, "/\t\r\n");
+		size_t ll = p ? (size_t)(p - line) : strlen(line);
+		if (!n || n > 60)
+			continue;
+		if (line[n] == '/' && memchr(line + n, 'c', ll - n))
+			continue; /* compound-only, or has an unknown flag set: let hunspell decide */
+		line[n] = '\0';
+		if ((ws->used + 1) * 2 > ws->cap)
+			break;
+		uint32_t h = hash_bytes(line, n);
+		size_t j = h & (cap - 1);
+		bool dup = false;
+		while (ws->t[j].word && !dup) {
+			dup = ws->t[j].hash == h && ws->t[j].len == n && !memcmp(ws->t[j].word, line, n);
+			j = (j + 1) & (cap - 1);
+		}
+		if (dup)
+			continue;
+		j = h & (cap - 1);
+		while (ws->t[j].word)
+			j = (j + 1) & (cap - 1);
+		ws->t[j].word = line;
+		ws->t[j].hash = h;
+		ws->t[j].len = (uint32_t)n;
+		ws->used++;
+	}
+	return 0;
+}
+
 int mtpe_speller_new(mtpe_speller **out, const char *aff, const char *dic, mtpe_error *err)
 {
+	char enc[64];
 	*out = NULL;
 	/* Hunspell_create cannot report failure: check the files first. */
 	if (!readable(aff) || !readable(dic))
 		return mtpe_error_set(err, MTPE_ENOTFOUND,
 				      "hunspell dictionary '%s' / '%s' not found or unreadable; install the Debian package hunspell-en-us or pass --hunspell-dict PATH.aff",
 				      aff ? aff : "(none)", dic ? dic : "(none)");
+	if (!aff_is_utf8(aff, enc, sizeof(enc)))
+		return mtpe_error_set(err, MTPE_EUNSUPPORTED,
+				      "hunspell dictionary '%s' uses encoding %s; mtpe needs a UTF-8 dictionary", dic, enc);
 	mtpe_speller *sp = mtpe_calloc(1, sizeof(*sp));
 	if (!sp)
 		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
-	sp->h = Hunspell_create(aff, dic);
-	if (!sp->h) {
-		free(sp);
-		return mtpe_error_set(err, MTPE_EIO, "hunspell could not load '%s'", dic);
-	}
-	const char *enc = Hunspell_get_dic_encoding(sp->h);
-	if (!enc || (strcasecmp(enc, "UTF-8") != 0 && strcasecmp(enc, "UTF8") != 0)) {
-		Hunspell_destroy(sp->h);
-		free(sp);
-		return mtpe_error_set(err, MTPE_EUNSUPPORTED,
-				      "hunspell dictionary '%s' uses encoding %s; mtpe needs a UTF-8 dictionary",
-				      dic, enc ? enc : "(unknown)");
-	}
+	sp->aff = mtpe_strdup(aff);
+	sp->dic = mtpe_strdup(dic);
 	sp->cap = 4096;
 	sp->tab = mtpe_calloc(sp->cap, sizeof(struct cache_entry));
-	if (!sp->tab) {
-		Hunspell_destroy(sp->h);
-		free(sp);
-		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+	int error = !sp->aff || !sp->dic || !sp->tab ? MTPE_ENOMEM : load_stems(&sp->stems, sp->dic);
+	if (error < 0) {
+		mtpe_speller_free(sp);
+		return mtpe_error_set(err, error, error == MTPE_ENOMEM ? "out of memory" : "cannot read hunspell dictionary '%s'", dic);
 	}
 	*out = sp;
 	return 0;
+}
+
+/* Creates the hunspell handle on first need, with every added word. */
+static bool ensure_h(mtpe_speller *sp)
+{
+	if (sp->h)
+		return true;
+	sp->h = Hunspell_create(sp->aff, sp->dic);
+	if (!sp->h)
+		return false;
+	for (size_t i = 0; i < sp->added.cap; i++)
+		if (sp->added.t[i].word)
+			Hunspell_add(sp->h, sp->added.t[i].word);
+	return true;
 }
 
 static void cache_clear(mtpe_speller *sp)
@@ -100,12 +266,16 @@ void mtpe_speller_free(mtpe_speller *sp)
 {
 	if (!sp)
 		return;
-	cache_clear(sp);
+	if (sp->tab)
+		cache_clear(sp);
 	free(sp->tab);
-	Hunspell_destroy(sp->h);
-	if (sp->alt)
-		Hunspell_destroy(sp->alt);
-	free(sp->alt_aff);
+	set_remove_all(&sp->stems);
+	set_remove_all(&sp->added);
+	if (sp->h)
+		Hunspell_destroy(sp->h);
+	free(sp->aff);
+	free(sp->dic);
+	set_remove_all(&sp->alt);
 	free(sp->alt_dic);
 	free(sp);
 }
@@ -123,27 +293,38 @@ int mtpe_speller_set_variety(mtpe_speller *sp, const char *aff, const char *dic)
 {
 	if (!readable(aff) || !readable(dic))
 		return MTPE_ENOTFOUND;
-	free(sp->alt_aff);
 	free(sp->alt_dic);
-	sp->alt_aff = mtpe_strdup(aff);
 	sp->alt_dic = mtpe_strdup(dic);
 	sp->alt_tried = false;
-	return sp->alt_aff && sp->alt_dic ? 0 : MTPE_ENOMEM;
+	return sp->alt_dic ? 0 : MTPE_ENOMEM;
 }
 
-bool mtpe_speller_check_variety(mtpe_speller *sp, const char *word, size_t len)
+/* The case forms hunspell accepts for a stem: as written, capitalized, all upper-case. */
+static bool in_set_cased(const struct wordset *ws, const char *w, size_t len)
 {
-	char tmp[MAX_WORD_BYTES + 1];
-	if (!sp->alt_tried) {
-		sp->alt_tried = true;
-		if (sp->alt_aff)
-			sp->alt = Hunspell_create(sp->alt_aff, sp->alt_dic);
-	}
-	if (!sp->alt || !checkable(word, len))
+	char low[MAX_WORD_BYTES + 1];
+	if (set_has(ws, w, len))
+		return true;
+	if (!len || !isupper((unsigned char)w[0]))
 		return false;
-	memcpy(tmp, word, len);
-	tmp[len] = '\0';
-	return Hunspell_spell(sp->alt, tmp) != 0;
+	bool all_upper = true;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)w[i];
+		if (c >= 0x80)
+			return false; /* non-ASCII: let hunspell decide */
+		if (islower(c))
+			all_upper = false;
+	}
+	/* "Government" -> "government"; "GOVERNMENT" -> "government" or "Government" */
+	for (size_t i = 0; i < len; i++)
+		low[i] = (char)((i == 0 || all_upper) ? tolower((unsigned char)w[i]) : w[i]);
+	if (set_has(ws, low, len))
+		return true;
+	if (all_upper && len > 1) {
+		low[0] = w[0];
+		return set_has(ws, low, len);
+	}
+	return false;
 }
 
 /* Hunspell wants NUL-terminated words; words here are short (< 100 bytes). */
@@ -152,6 +333,10 @@ static bool raw_spell(mtpe_speller *sp, const char *w, size_t len)
 	char tmp[MAX_WORD_BYTES + 1];
 	if (!checkable(w, len))
 		return true;
+	if (in_set_cased(&sp->stems, w, len) || in_set_cased(&sp->added, w, len))
+		return true;
+	if (!ensure_h(sp))
+		return true; /* no dictionary: nothing is flagged */
 	memcpy(tmp, w, len);
 	tmp[len] = '\0';
 	return Hunspell_spell(sp->h, tmp) != 0;
@@ -205,14 +390,28 @@ bool mtpe_speller_check(mtpe_speller *sp, const char *word, size_t len)
 	return ok;
 }
 
-int mtpe_speller_add_word(mtpe_speller *sp, const char *word, size_t len)
+/* Adds a word without clearing the answer cache (the caller does). */
+static int add_quiet(mtpe_speller *sp, const char *word, size_t len)
 {
 	char tmp[MAX_WORD_BYTES + 1];
+	if (set_add(&sp->added, word, len) < 0)
+		return MTPE_ENOMEM;
+	if (sp->h) {
+		memcpy(tmp, word, len);
+		tmp[len] = '\0';
+		Hunspell_add(sp->h, tmp);
+	}
+	return 0;
+}
+
+int mtpe_speller_add_word(mtpe_speller *sp, const char *word, size_t len)
+{
 	if (!checkable(word, len))
 		return MTPE_EINVAL;
-	memcpy(tmp, word, len);
-	tmp[len] = '\0';
-	Hunspell_add(sp->h, tmp);
+	if (raw_spell(sp, word, len))
+		return 0; /* already correct: nothing to add, nothing to undo later */
+	if (add_quiet(sp, word, len) < 0)
+		return MTPE_ENOMEM;
 	cache_clear(sp);
 	return 0;
 }
@@ -222,9 +421,22 @@ int mtpe_speller_remove_word(mtpe_speller *sp, const char *word, size_t len)
 	char tmp[MAX_WORD_BYTES + 1];
 	if (!checkable(word, len))
 		return MTPE_EINVAL;
-	memcpy(tmp, word, len);
-	tmp[len] = '\0';
-	Hunspell_remove(sp->h, tmp);
+	if (!set_has(&sp->added, word, len))
+		return 0; /* never added: a dictionary word stays correct */
+	/* rebuild the added set without the word */
+	struct wordset keep = { 0 };
+	for (size_t i = 0; i < sp->added.cap; i++) {
+		struct cache_entry *e = &sp->added.t[i];
+		if (e->word && !(e->len == len && !memcmp(e->word, word, len)))
+			set_add(&keep, e->word, e->len);
+	}
+	set_remove_all(&sp->added);
+	sp->added = keep;
+	if (sp->h) {
+		memcpy(tmp, word, len);
+		tmp[len] = '\0';
+		Hunspell_remove(sp->h, tmp);
+	}
 	cache_clear(sp);
 	return 0;
 }
@@ -254,8 +466,10 @@ int mtpe_speller_add_file(mtpe_speller *sp, const char *path, mtpe_error *err)
 			mtpe_error_at(err, path, lineno, 1);
 			return MTPE_EENCODING;
 		}
-		if (checkable(s, n))
-			Hunspell_add(sp->h, s);
+		if (checkable(s, n) && add_quiet(sp, s, n) < 0) {
+			fclose(f);
+			return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+		}
 	}
 	fclose(f);
 	cache_clear(sp);
@@ -270,6 +484,8 @@ int mtpe_speller_suggest(mtpe_speller *sp, char ***out, const char *word, size_t
 		return 0;
 	if (max > MAX_SUGGEST)
 		max = MAX_SUGGEST;
+	if (!ensure_h(sp))
+		return 0;
 	memcpy(tmp, word, len);
 	tmp[len] = '\0';
 	char **list = NULL;
@@ -306,6 +522,67 @@ bool mtpe_speller_is_dict_word(mtpe_speller *sp, const char *word, size_t len)
 	return mtpe_speller_check(sp, tmp, len);
 }
 
+static bool set_maybe_word(const struct wordset *ws, const char *c, size_t n);
+
+static bool maybe_word(const mtpe_speller *sp, const char *c, size_t n)
+{
+	return set_maybe_word(&sp->stems, c, n);
+}
+
+/* True if cand (lower-case ASCII) might be a word of ws: a stem, or a stem under a common suffix. */
+static bool set_maybe_word(const struct wordset *ws, const char *c, size_t n)
+{
+	static const char *const suf[] = { "s", "es", "ed", "d", "ing", "er", "ers", "ly", "'s", "ment", "ments",
+					   "ion", "ions", "ies", "ied", "ier", "iest", "est", NULL };
+	char e[72];
+	if (set_has(ws, c, n))
+		return true;
+	for (int i = 0; suf[i]; i++) {
+		size_t k = strlen(suf[i]);
+		if (n <= k + 2 || n - k + 1 >= sizeof(e) || memcmp(c + n - k, suf[i], k))
+			continue;
+		if (set_has(ws, c, n - k))
+			return true;
+		/* make -> making, marry -> married */
+		memcpy(e, c, n - k);
+		e[n - k] = suf[i][0] == 'i' ? 'y' : 'e';
+		if (set_has(ws, e, n - k + 1))
+			return true;
+		/* stop -> stopped */
+		if (n - k >= 3 && c[n - k - 1] == c[n - k - 2] && set_has(ws, c, n - k - 1))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The second variety is answered from its stems alone (no second hunspell
+ * handle): the word, in a case form, is a stem, or a stem under a common suffix.
+ */
+bool mtpe_speller_check_variety(mtpe_speller *sp, const char *word, size_t len)
+{
+	char low[64];
+	if (!sp->alt_tried) {
+		sp->alt_tried = true;
+		if (sp->alt_dic && load_stems(&sp->alt, sp->alt_dic) < 0)
+			set_remove_all(&sp->alt);
+	}
+	if (!sp->alt.t || !checkable(word, len))
+		return false;
+	if (in_set_cased(&sp->alt, word, len))
+		return true;
+	if (len >= sizeof(low))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if ((unsigned char)word[i] >= 0x80)
+			return false;
+		low[i] = (char)tolower((unsigned char)word[i]);
+	}
+	if (len > 1 && isupper((unsigned char)word[1]) && !isupper((unsigned char)word[len - 1]))
+		return false;
+	return set_maybe_word(&sp->alt, low, len);
+}
+
 /*
  * Visits the Damerau-Levenshtein distance-1 edits of the lower-cased ASCII word w
  * (transpositions, deletions, substitutions, insertions) that hunspell accepts;
@@ -331,7 +608,7 @@ static bool edits1(mtpe_speller *sp, const char *word, size_t len,
 		memcpy(c, w, len);
 		c[i] = w[i + 1];
 		c[i + 1] = w[i];
-		if (raw_spell(sp, c, len) && !visit(c, len, data))
+		if (maybe_word(sp, c, len) && raw_spell(sp, c, len) && !visit(c, len, data))
 			return true;
 	}
 	for (size_t i = 0; i < len; i++) {
@@ -339,7 +616,7 @@ static bool edits1(mtpe_speller *sp, const char *word, size_t len,
 			continue;
 		memcpy(c, w, i);
 		memcpy(c + i, w + i + 1, len - i - 1);
-		if (raw_spell(sp, c, len - 1) && !visit(c, len - 1, data))
+		if (maybe_word(sp, c, len - 1) && raw_spell(sp, c, len - 1) && !visit(c, len - 1, data))
 			return true;
 	}
 	for (size_t i = 0; i < len; i++) {
@@ -348,7 +625,7 @@ static bool edits1(mtpe_speller *sp, const char *word, size_t len,
 			if (*a == w[i])
 				continue;
 			c[i] = *a;
-			if (raw_spell(sp, c, len) && !visit(c, len, data))
+			if (maybe_word(sp, c, len) && raw_spell(sp, c, len) && !visit(c, len, data))
 				return true;
 		}
 	}
@@ -359,7 +636,7 @@ static bool edits1(mtpe_speller *sp, const char *word, size_t len,
 			if (i > 0 && *a == w[i - 1])
 				continue;
 			c[i] = *a;
-			if (raw_spell(sp, c, len + 1) && !visit(c, len + 1, data))
+			if (maybe_word(sp, c, len + 1) && raw_spell(sp, c, len + 1) && !visit(c, len + 1, data))
 				return true;
 		}
 	}

@@ -182,10 +182,22 @@ static void test_rules__speller_guards(void **state)
 	free(sug);
 	assert_true(mtpe_speller_near_miss(sp, "Goverment", 9));
 	assert_false(mtpe_speller_near_miss(sp, "Pyongyang", 9));
+	assert_false(mtpe_speller_check(sp, "Pakhlavon", 9));
+	assert_int_equal(mtpe_speller_add_word(sp, "Pakhlavon", 9), 0);
+	assert_true(mtpe_speller_check(sp, "Pakhlavon", 9));
+	assert_true(mtpe_speller_check(sp, "PAKHLAVON", 9));
+	assert_false(mtpe_speller_check(sp, "pakhlavon", 9));
+	assert_int_equal(mtpe_speller_remove_word(sp, "Pakhlavon", 9), 0);
+	assert_false(mtpe_speller_check(sp, "Pakhlavon", 9));
+	/* removing an added word never forbids a dictionary word */
 	assert_int_equal(mtpe_speller_add_word(sp, "Pyongyang", 9), 0);
-	assert_true(mtpe_speller_check(sp, "Pyongyang", 9));
 	assert_int_equal(mtpe_speller_remove_word(sp, "Pyongyang", 9), 0);
-	assert_false(mtpe_speller_check(sp, "Pyongyang", 9));
+	assert_true(mtpe_speller_check(sp, "Pyongyang", 9));
+	/* stems answer without hunspell: case forms */
+	assert_true(mtpe_speller_check(sp, "GOVERNMENT", 10));
+	assert_true(mtpe_speller_check(sp, "Government", 10));
+	assert_false(mtpe_speller_check(sp, "paris", 5));
+	assert_true(mtpe_speller_check(sp, "talked", 6));
 	mtpe_speller_free(sp);
 	mtpe_error err;
 	mtpe_error_clear(&err);
