@@ -53,8 +53,13 @@ const char *mtpe__display_path(const char *path)
 	size_t n = strlen(cwd);
 	if (n == 1)
 		return path + 1; /* cwd is / */
-	if (!strncmp(path, cwd, n) && path[n] == '/' && path[n + 1])
-		return path + n + 1;
+	if (!strncmp(path, cwd, n) && path[n] == '/') {
+		const char *p = path + n;
+		while (*p == '/')
+			p++;
+		if (*p)
+			return p;
+	}
 	return path;
 }
 

@@ -132,9 +132,15 @@ static int parse_body(const mtpe_doc *doc, struct dirs *d, const char *b, size_t
 
 static const char *find(const char *h, size_t n, const char *needle, size_t m)
 {
-	for (size_t i = 0; i + m <= n; i++)
-		if (h[i] == needle[0] && !memcmp(h + i, needle, m))
-			return h + i;
+	const char *end = h + n;
+	while ((size_t)(end - h) >= m) {
+		const char *p = memchr(h, needle[0], (size_t)(end - h) - m + 1);
+		if (!p)
+			return NULL;
+		if (!memcmp(p, needle, m))
+			return p;
+		h = p + 1;
+	}
 	return NULL;
 }
 
@@ -234,8 +240,6 @@ int mtpe_suppress_apply(const mtpe_doc *doc, mtpe_findings *fs, mtpe_error *err)
 	int error = 0;
 	const char *fmt = doc->format ? doc->format : "text";
 
-	if (!fs->len)
-		return 0;
 	if (!strcmp(fmt, "po") || !strcmp(fmt, "yaml"))
 		error = scan_hash_lines(doc, &d, err);
 	else if (strcmp(fmt, "json") && strcmp(fmt, "srt") && strcmp(fmt, "vtt"))
