@@ -297,11 +297,15 @@ static int ensure_open(mtpe_journal *j, mtpe_error *err)
 		return mtpe_error_set(err, MTPE_EIO, "cannot open journal '%s': %s", j->path, strerror(errno));
 	fchmod(fd, 0600);
 	if (keep && j->old.ptr[j->old.len - 1] != '\n') {
-		/* a torn record from a crash: end it so the next record starts clean */
-		if (write(fd, "\n", 1) < 0) {
+		/* a torn record from a crash: cut it off so the next record starts clean */
+		size_t good = j->old.len;
+		while (good && j->old.ptr[good - 1] != '\n')
+			good--;
+		if (ftruncate(fd, (off_t)good) < 0) {
 			close(fd);
-			return mtpe_error_set(err, MTPE_EIO, "cannot write journal '%s': %s", j->path, strerror(errno));
+			return mtpe_error_set(err, MTPE_EIO, "cannot repair journal '%s': %s", j->path, strerror(errno));
 		}
+		j->old.len = good;
 	}
 	j->fd = fd;
 	if (!keep) {

@@ -252,7 +252,8 @@ int mtpe_save_atomic(const char *path, const char *data, size_t len, const mtpe_
 	}
 	int cfd = fd;
 	fd = -1;
-	if (inject() || close(cfd) < 0) {
+	int cr = close(cfd);
+	if (inject() || cr < 0) {
 		error = fail(err, MTPE_EIO, "close", path, errno);
 		goto done;
 	}

@@ -564,6 +564,10 @@ static void sentence_span(const mtpe_session *s, size_t a, size_t b, size_t *ss,
 		if (y > *se)
 			*se = y;
 	}
+	while (*se > b && strchr(" \t\r\n", doc->data[*se - 1]))
+		(*se)--;
+	while (*ss < a && strchr(" \t\r\n", doc->data[*ss]))
+		(*ss)++;
 	mtpe_segments_dispose(&seg);
 }
 
@@ -994,13 +998,15 @@ int mtpe_session_decide(mtpe_session *s, size_t i, mtpe_decision_kind kind, int 
 		return mtpe_error_set(err, error, "out of memory");
 	}
 	size_t idx = s->ndecs - 1;
+	s->ndone = s->ndecs; /* the decision is in force while its effects are computed */
 	if ((error = apply(s, idx, err)) < 0) {
+		s->hits[i].dec = s->decs[idx].prev;
 		free(s->decs[idx].text);
 		s->ndecs--;
+		s->ndone = s->ndecs;
 		refresh(s);
 		return error;
 	}
-	s->ndone = s->ndecs;
 	if ((error = refresh(s)) < 0)
 		return mtpe_error_set(err, error, "out of memory");
 	if (s->journal) {
@@ -1038,8 +1044,8 @@ int mtpe_session_undo(mtpe_session *s, mtpe_error *err)
 {
 	if (!s->ndone)
 		return mtpe_error_set(err, MTPE_ENOTFOUND, "nothing to undo");
-	unapply(s, s->ndone - 1);
 	s->ndone--;
+	unapply(s, s->ndone);
 	int error = refresh(s);
 	if (error < 0)
 		return mtpe_error_set(err, error, "out of memory");
@@ -1055,10 +1061,12 @@ int mtpe_session_redo(mtpe_session *s, mtpe_error *err)
 {
 	if (s->ndone == s->ndecs)
 		return mtpe_error_set(err, MTPE_ENOTFOUND, "nothing to redo");
-	int error = apply(s, s->ndone, err);
-	if (error < 0)
-		return error;
 	s->ndone++;
+	int error = apply(s, s->ndone - 1, err);
+	if (error < 0) {
+		s->ndone--;
+		return error;
+	}
 	if ((error = refresh(s)) < 0)
 		return mtpe_error_set(err, error, "out of memory");
 	if (s->journal) {
