@@ -8,6 +8,7 @@
 #include "opts.h"
 #include "cliconf.h"
 #include "mtpe/format.h"
+#include "mtpe/formats.h"
 
 static void help(void)
 {
@@ -134,6 +135,14 @@ int cmd_check(int argc, char **argv)
 		fail_on = cli_run_fail_on(cfg, fail_on_s);
 		if (mtpe_doc_load(&doc, files[i], &common.dopts, &err) < 0) {
 			cli_report_error(&err);
+			runtime_error = true;
+			continue;
+		}
+		if (common.source_path && mtpe_doc_attach_source(doc, common.source_path, &err) < 0) {
+			if (!err.path[0])
+				snprintf(err.path, sizeof(err.path), "%s", doc->path);
+			cli_report_error(&err);
+			mtpe_doc_free(doc);
 			runtime_error = true;
 			continue;
 		}
