@@ -119,7 +119,9 @@ static int put_wrapped(tui_view *v, int y, int x, const char *s, uint8_t attr, i
 			col += cw;
 			j += l;
 		}
-		if (j < n && last_space > i && rows < maxrows - 1)
+		if (j < n && s[j] == ' ')
+			; /* breaks at a space exactly */
+		else if (j < n && last_space > i && rows < maxrows - 1)
 			j = last_space + 1;
 		if (j < n && rows == maxrows - 1) {
 			/* last row: end with an ellipsis */
@@ -193,7 +195,9 @@ static int wrap_line(const char *t, size_t ls, size_t le, int tw, row_span **row
 			col += cw;
 			j += l;
 		}
-		if (j < le && last_space > i)
+		if (j < le && t[j] == ' ')
+			j++; /* the space at the break stays at the end of the row */
+		else if (j < le && last_space > i)
 			j = last_space + 1;
 		if (j == i && j < le) { /* a cluster wider than the row: take it anyway */
 			int cw, bad;
