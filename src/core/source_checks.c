@@ -182,7 +182,8 @@ void mtpe_source_ctx_free(mtpe_source_ctx *c)
 		"untrue|unfair|illegal|invalid|incorrect|insufficient|inadequate|inability|incapable|irrelevant|" \
 		"hardly|barely|rarely|seldom|except|instead|yet\\s+to|far\\s+from|ignor\\w*|miss\\w*|disagre\\w*|" \
 		"disapprov\\w*|dislik\\w*|\\w{3,}less|free\\s+of|\\w+-free|ban|banned|bans|forbid\\w*|prohibit\\w*|" \
-		"rule[sd]?\\s+out|let\\s+alone|other\\s+than|no\\s+one|no-one|non-\\w+|anything|anyone|anybody|any|ever)(?![\\w-])"
+		"rule[sd]?\\s+out|let\\s+alone|other\\s+than|no\\s+one|no-one|non-\\w+|anything|anyone|anybody|any|ever|" \
+		"lost|lose|loses|losing|gone|end\\s+to|out\\s+of\\s+the\\s+question|stop\\w*|ceas\\w*|refrain\\w*|quit)(?![\\w-])"
 
 /* printf conversions (C, POSIX positional, Python named); not after a digit ("5% of"). */
 #define PRINTF_RE "(?<![\\d%\\w])%(?:\\d+\\$|\\([A-Za-z_]\\w*\\))?[-+#0]*(?:\\d+|\\*)?(?:\\.(?:\\d+|\\*))?" \
@@ -356,8 +357,9 @@ static void extract_numbers(const char *s, size_t n, bool ru, struct nums *out)
 		x.s = i;
 		size_t d = digits(s, n, i);
 		/* a time of day: 15:30 */
-		if (d <= 2 && i + d + 3 <= n && s[i + d] == ':' && digits(s, n, i + d + 1) == 2) {
-			int h = atoi(s + i), m = atoi(s + i + d + 1);
+		size_t gap = (!ru && i + d + 1 < n && s[i + d] == ':' && s[i + d + 1] == ' ') ? 1 : 0; /* MT's "5: 47" */
+		if (d <= 2 && i + d + 3 + gap <= n && s[i + d] == ':' && digits(s, n, i + d + 1 + gap) == 2) {
+			int h = atoi(s + i), m = atoi(s + i + d + 1 + gap);
 			x.v = h * 60 + m;
 			if (h > 12)
 				x.alt[x.nalt++] = (h - 12) * 60 + m;
@@ -366,10 +368,36 @@ static void extract_numbers(const char *s, size_t n, bool ru, struct nums *out)
 				if (h > 12)
 					x.alt[x.nalt++] = h - 12;
 			}
-			x.e = i + d + 3;
+			x.e = i + d + 3 + gap;
 			nums_push(out, &x);
 			i = x.e;
 			continue;
+		}
+		/* a time in words: "17 часов 47 минут" */
+		if (ru && d <= 2) {
+			size_t q = i + d;
+			while (q < n && s[q] == ' ')
+				q++;
+			if (q + 6 <= n && !memcmp(s + q, "час", 6)) {
+				while (q < n && (unsigned char)s[q] >= 0x80)
+					q++;
+				while (q < n && s[q] == ' ')
+					q++;
+				size_t md = digits(s, n, q);
+				size_t r2 = q + md;
+				while (r2 < n && s[r2] == ' ')
+					r2++;
+				if (md >= 1 && md <= 2 && r2 + 6 <= n && !memcmp(s + r2, "мин", 6)) {
+					int h = atoi(s + i), m = atoi(s + q);
+					x.v = h * 60 + m;
+					if (h > 12)
+						x.alt[x.nalt++] = (h - 12) * 60 + m;
+					x.e = q + md;
+					nums_push(out, &x);
+					i = x.e;
+					continue;
+				}
+			}
 		}
 		char buf[64];
 		size_t bl = 0;
@@ -481,8 +509,18 @@ static bool ru_word_for(const char *s, size_t n, double v)
 		{ "тридцат", 30 }, { "сорок", 40 }, { "пятьдесят", 50 }, { "пятидесят", 50 }, { "шестьдесят", 60 },
 		{ "семьдесят", 70 }, { "восемьдесят", 80 }, { "девяносто", 90 }, { "сто", 100 }, { "сот", 100 },
 		{ "тысяч", 1000 }, { "миллион", 1e6 }, { "миллиард", 1e9 }, { "полтор", 1.5 }, { "половин", 0.5 },
-		{ "пол", 0.5 }, { "десятк", 10 }, { "сотн", 100 }, { "квартал", 3 },
+		{ "пол", 0.5 }, { "десятк", 10 }, { "сотн", 100 }, { "квартал", 3 }, { "сутк", 24 }, { "суток", 24 },
+		{ "сутки", 24 }, { "недел", 7 }, { "полгода", 6 }, { "полугод", 6 }, { "год", 12 }, { "месяц", 30 },
 	};
+	/* 4000 for "четырех тысяч", 2.5 million for "двух с половиной миллионов" */
+	static const struct { const char *stem; double scale; } scales[] = {
+		{ "тысяч", 1e3 }, { "тыс", 1e3 }, { "миллион", 1e6 }, { "млн", 1e6 }, { "миллиард", 1e9 }, { "млрд", 1e9 },
+	};
+	for (size_t k = 0; k < sizeof(scales) / sizeof(scales[0]); k++)
+		if (v >= scales[k].scale && fmod(v, scales[k].scale / 10) == 0 && strstr(s, scales[k].stem))
+			return true;
+	if (v == 1 || v == 0)
+		return true; /* "до года" - "up to 1 year", "ни одного" - "0": too common to flag */
 	for (size_t k = 0; k < sizeof(stems) / sizeof(stems[0]); k++) {
 		if (!same_value(stems[k].v, v))
 			continue;
@@ -977,6 +1015,11 @@ void mtpe_source_check_brackets(mtpe_source_ctx *ctx, const mtpe_doc *doc, const
 		/* the source must be balanced in its own conventions: for “ ” also „ “ (Russian), « » */
 		bool src_bal;
 		if (k == 3 || k == 4) {
+			/* only when the source has quotes, all of them paired (straight ones even) */
+			size_t any = count(src, sn, "\"") + count(src, sn, "\xC2\xAB") + count(src, sn, "\xE2\x80\x9E") +
+				     count(src, sn, "\xE2\x80\x9C");
+			if (!any || count(src, sn, "\"") % 2)
+				continue;
 			/* balanced if guillemets pair up and „“ pair up */
 			src_bal = count(src, sn, "\xC2\xAB") == count(src, sn, "\xC2\xBB") &&
 				  (count(src, sn, "\xE2\x80\x9E") ? count(src, sn, "\xE2\x80\x9E") == count(src, sn, "\xE2\x80\x9C")
@@ -996,7 +1039,7 @@ void mtpe_source_check_brackets(mtpe_source_ctx *ctx, const mtpe_doc *doc, const
 	/* straight double quotes: an odd count when the source's quotes pair up */
 	size_t sq = count(src, sn, "\""), tq = count(r->text, r->text_len, "\"");
 	size_t src_quotes = sq + count(src, sn, "\xC2\xAB") + count(src, sn, "\xE2\x80\x9E");
-	if (sq % 2 == 0 && tq % 2 == 1 && (src_quotes > 0 || tq > 0)) {
+	if (sq % 2 == 0 && tq % 2 == 1 && src_quotes > 0 && count(src, sn, "\xC2\xAB") == count(src, sn, "\xC2\xBB")) {
 		const char *last = NULL;
 		for (size_t i = 0; i < r->text_len; i++)
 			if (r->text[i] == '"')
