@@ -1,0 +1,52 @@
+#!/bin/bash
+# line_mode.sh - `mtpe review` driven from a pipe (no TTY): the same keys one
+# per line; writing gives the expected bytes; end of input quits without
+# writing and keeps the journal; reopening offers to resume; q with unsaved
+# changes asks; TERM=dumb also selects the line mode.
+source "$(dirname "$0")/lib.bash" "$@"
+F=$TMP/doc.txt
+run() { "$MTPE" review "${REVIEW_OPTS[@]}" "$@"; }
+
+make_fixture "$F"
+printf 'e\nThe\n\nn\n1\nu\ny\ne\n\nw\nq\n' | run "$F" >"$TMP/out" 2>"$TMP/err" || fail "exit $?: $(cat "$TMP/err")"
+printf '\xef\xbb\xbfThe government recieve the letter.\r\nIt was definitely late.\r\nNo final newline here weird' >"$TMP/expect"
+cmp "$F" "$TMP/expect" || { cat "$TMP/out"; fail "bytes differ"; }
+grep -qF "doc.txt:1:1: SPELLING:" "$TMP/out" || fail "no hit header in: $(head -5 "$TMP/out")"
+grep -qF "*Teh*" "$TMP/out" || fail "hit not marked in the context line"
+grep -qF "(1/5) Accept [1-9" "$TMP/out" || fail "no prompt"
+grep -qF -- "-- wrote 1 file" "$TMP/out" || fail "no write message"
+grep -qF "mtpe: wrote " "$TMP/err" || fail "no summary on stderr"
+
+# end of input: nothing written, journal kept, resume offered next time
+make_fixture "$F"
+cp "$F" "$TMP/orig"
+stat -c '%i %Y' "$F" >"$TMP/stat1"
+printf 'n\n1\n' | run "$F" >"$TMP/out" 2>"$TMP/err"
+cmp "$F" "$TMP/orig" || fail "end of input wrote the file"
+stat -c '%i %Y' "$F" | cmp -s - "$TMP/stat1" || fail "end of input touched the file"
+grep -qF "kept in the journal" "$TMP/err" || fail "no journal note: $(cat "$TMP/err")"
+printf '\nx\n' | run "$F" >"$TMP/out" 2>&1
+grep -qF "decisions recovered" "$TMP/out" || grep -qF "decision recovered" "$TMP/out" || fail "no resume offer: $(head "$TMP/out")"
+cmp -s "$F" "$TMP/orig" && fail "resumed decision not written"
+head -c 40 "$F" | grep -q "Teh government" || fail "unexpected content"
+
+# q with unsaved changes asks; c cancels; d discards (journal kept)
+make_fixture "$F"
+rm -rf "$XDG_STATE_HOME/mtpe"
+printf 'n\n1\nq\nc\nq\nd\n' | TERM=dumb run "$F" >"$TMP/out" 2>&1
+grep -qF "[w]rite / [d]iscard (journal kept) / [c]ancel" "$TMP/out" || fail "q did not ask"
+cmp "$F" "$TMP/orig" || fail "discard wrote the file"
+ls "$XDG_STATE_HOME"/mtpe/journal/*.journal >/dev/null 2>&1 || fail "discard removed the journal"
+
+# the screen dump: the view model rendered at 40x9 after each key
+rm -rf "$XDG_STATE_HOME/mtpe"
+printf 'Q\n' | run --dump-screen 40x9 "$F" >"$TMP/out" 2>&1
+grep -qF -- "--- screen 40x9 ---" "$TMP/out" || fail "no screen dump"
+grep -qF "doc.txt 1/5 saved" "$TMP/out" || fail "compact status missing: $(head -12 "$TMP/out")"
+
+# bad input is refused with a clear message
+mkdir "$TMP/dir"
+run "$TMP/dir" </dev/null >"$TMP/out" 2>&1 && fail "a directory was accepted"
+grep -q "mtpe: " "$TMP/out" || fail "no error message for a directory"
+run </dev/null >/dev/null 2>&1; [ $? = 2 ] || fail "no files: expected exit 2"
+echo "ok: line mode"
