@@ -17,16 +17,19 @@
 /* Builds one region's text and map. */
 typedef struct fmt_rb {
 	mtpe_buf text;
-	size_t *map;
+	size_t *map;      /* file offset where text byte i's source starts */
+	size_t *ends;     /* file offset where text byte i's source ends */
 	size_t nmap, capmap;
 	bool oom;
 } fmt_rb;
-#define FMT_RB_INIT { MTPE_BUF_INIT, NULL, 0, 0, false }
+#define FMT_RB_INIT { MTPE_BUF_INIT, NULL, NULL, 0, 0, false }
 
 /* Appends n text bytes; byte i comes from file offset off + i (verbatim copy). */
 void fmt_rb_verbatim(fmt_rb *b, const char *s, size_t n, size_t off);
-/* Appends n text bytes that all stand for the file span starting at off (an escape, an entity). */
-void fmt_rb_decoded(fmt_rb *b, const char *s, size_t n, size_t off);
+/* Appends n text bytes that all stand for the file span [off, end) (an escape, an entity, a tag). */
+void fmt_rb_decoded(fmt_rb *b, const char *s, size_t n, size_t off, size_t end);
+/* Drops text bytes from the end down to len. */
+void fmt_rb_truncate(fmt_rb *b, size_t len);
 void fmt_rb_dispose(fmt_rb *b);
 
 /* Growing array of regions of a document under construction. */

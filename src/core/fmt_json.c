@@ -97,7 +97,7 @@ static int string(struct jp *p, fmt_rb *rb, size_t *content_end)
 			return fail(p, "unknown escape in a string (JSON knows \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
 		}
 		if (rb)
-			fmt_rb_decoded(rb, out, n, i);
+			fmt_rb_decoded(rb, out, n, i, i + used);
 		i += used;
 	}
 	if (content_end)

@@ -77,7 +77,7 @@ static bool match_at(struct align *a, const char *lit, size_t n, size_t p, size_
 		char c = a->raw[q];
 		if (c == '\\' && q + 1 < a->end && ispunct((unsigned char)a->raw[q + 1]) && a->raw[q + 1] == lit[i]) {
 			if (record)
-				fmt_rb_decoded(&a->rb, lit + i, 1, q);
+				fmt_rb_decoded(&a->rb, lit + i, 1, q, q + 2);
 			i++;
 			q += 2;
 			continue;
@@ -87,7 +87,7 @@ static bool match_at(struct align *a, const char *lit, size_t n, size_t p, size_
 			size_t ol = 0, used = md_entity(a->raw, q, a->end, out, &ol);
 			if (used && ol <= n - i && !memcmp(out, lit + i, ol)) {
 				if (record)
-					fmt_rb_decoded(&a->rb, lit + i, ol, q);
+					fmt_rb_decoded(&a->rb, lit + i, ol, q, q + used);
 				i += ol;
 				q += used;
 				continue;
@@ -146,8 +146,6 @@ static void skip_code_span(struct align *a)
 	size_t p = a->cur;
 	while (p < a->end && a->raw[p] != '`')
 		p++;
-	if (p < a->end)
-		fmt_rb_decoded(&a->rb, OBJ, 3, p);
 	size_t k = p;
 	while (k < a->end && a->raw[k] == '`')
 		k++;
@@ -158,6 +156,7 @@ static void skip_code_span(struct align *a)
 			while (r < a->end && a->raw[r] == '`')
 				r++;
 			if (r - k == run) {
+				fmt_rb_decoded(&a->rb, OBJ, 3, p, r);
 				a->cur = r;
 				return;
 			}
@@ -203,7 +202,7 @@ static void newline(struct align *a)
 		p++;
 	if (p >= a->end)
 		return;
-	fmt_rb_decoded(&a->rb, "\n", 1, p);
+	fmt_rb_decoded(&a->rb, "\n", 1, p, p + 1);
 	a->cur = p + 1;
 	if (a->raw[p] == '\r' && p + 1 < a->end && a->raw[p + 1] == '\n')
 		a->cur++;
@@ -242,12 +241,13 @@ static void inlines(struct align *a, cmark_node *parent)
 				size_t p = a->cur;
 				while (p < a->end && a->raw[p] != '<')
 					p++;
-				if (p < a->end)
-					fmt_rb_decoded(&a->rb, OBJ, 3, p);
+				size_t lt = p;
 				while (p < a->end && a->raw[p] != '>')
 					p++;
-				if (p < a->end)
+				if (p < a->end) {
+					fmt_rb_decoded(&a->rb, OBJ, 3, lt, p + 1);
 					a->cur = p + 1;
+				}
 			} else {
 				inlines(a, n);
 				skip_link_tail(a);
@@ -259,8 +259,7 @@ static void inlines(struct align *a, cmark_node *parent)
 			size_t p = a->cur;
 			while (p + 1 < a->end && !(a->raw[p] == '!' && a->raw[p + 1] == '['))
 				p++;
-			if (p + 1 < a->end)
-				fmt_rb_decoded(&a->rb, OBJ, 3, p);
+			size_t bang = p;
 			a->cur = p + 2 <= a->end ? p + 2 : a->end;
 			int depth = 1;
 			while (a->cur < a->end && depth) {
@@ -275,6 +274,8 @@ static void inlines(struct align *a, cmark_node *parent)
 					a->cur++;
 			}
 			skip_link_tail(a);
+			if (bang + 1 < a->end)
+				fmt_rb_decoded(&a->rb, OBJ, 3, bang, a->cur);
 			break;
 		}
 		default:

@@ -96,7 +96,7 @@ static int read_string(const mtpe_doc *doc, size_t *i, struct po_str *st, mtpe_e
 			}
 			return fmt_parse_error(err, doc, p, "unknown escape '\\%c' in a PO string", e ? e : ' ');
 		}
-		fmt_rb_decoded(&st->rb, out, n, p);
+		fmt_rb_decoded(&st->rb, out, n, p, p + used);
 		p += used;
 	}
 	st->end = p;

@@ -139,7 +139,7 @@ static void cue_text(const mtpe_doc *doc, size_t s, size_t e, bool vtt, fmt_rb *
 					if (strlen(entities[j].name) == k - i - 1 && !memcmp(entities[j].name, d + i + 1, k - i - 1))
 						rep = entities[j].utf8;
 				if (rep) {
-					fmt_rb_decoded(rb, rep, strlen(rep), i);
+					fmt_rb_decoded(rb, rep, strlen(rep), i, k + 1);
 					i = k + 1;
 					continue;
 				}

@@ -297,7 +297,7 @@ int fmt_parse_xliff(mtpe_doc *doc, mtpe_error *err)
 					}
 				} else if (x.target_depth && !x.native_depth && inline_code(t.name)) {
 					if (standalone(t.name))
-						fmt_rb_decoded(&x.rb, "\xEF\xBF\xBC", 3, t.start);
+						fmt_rb_decoded(&x.rb, "\xEF\xBF\xBC", 3, t.start, t.end);
 					if (native_code(t.name) && !t.empty)
 						x.native_depth = x.depth;
 				}
@@ -331,7 +331,7 @@ int fmt_parse_xliff(mtpe_doc *doc, mtpe_error *err)
 				size_t ol = 0;
 				size_t used = entity(s, n, i, out, &ol);
 				if (used) {
-					fmt_rb_decoded(&x.rb, out, ol, i);
+					fmt_rb_decoded(&x.rb, out, ol, i, i + used);
 					i += used;
 					continue;
 				}

@@ -72,10 +72,10 @@ static bool skip_break(const char *s, size_t n, size_t *i)
 /* Drops trailing blanks (emitted text) back to a mark. */
 static void rb_trim_blanks(fmt_rb *b, size_t keep)
 {
-	while (b->text.len > keep && is_space(b->text.ptr[b->text.len - 1])) {
-		b->text.len--;
-		b->nmap--;
-	}
+	size_t n = b->text.len;
+	while (n > keep && is_space(b->text.ptr[n - 1]))
+		n--;
+	fmt_rb_truncate(b, n);
 }
 
 /*
@@ -104,15 +104,15 @@ static void flow_scalar(const char *d, size_t s, size_t e, int style, fmt_rb *b)
 				break;
 			}
 			if (breaks == 1)
-				fmt_rb_decoded(b, " ", 1, brk);
+				fmt_rb_decoded(b, " ", 1, brk, i);
 			else
 				for (int k = 1; k < breaks; k++)
-					fmt_rb_decoded(b, "\n", 1, brk);
+					fmt_rb_decoded(b, "\n", 1, brk, i);
 			line_keep = b->text.len;
 			continue;
 		}
 		if (style == YAML_SINGLE_QUOTED_SCALAR_STYLE && c == '\'' && i + 1 < e && d[i + 1] == '\'') {
-			fmt_rb_decoded(b, "'", 1, i);
+			fmt_rb_decoded(b, "'", 1, i, i + 2);
 			i += 2;
 			line_keep = b->text.len;
 			continue;
@@ -164,7 +164,7 @@ static void flow_scalar(const char *d, size_t s, size_t e, int style, fmt_rb *b)
 			default:
 				return; /* libyaml rejects it before we get here */
 			}
-			fmt_rb_decoded(b, out, n, i);
+			fmt_rb_decoded(b, out, n, i, i + used);
 			i += used;
 			line_keep = b->text.len;
 			continue;
@@ -237,22 +237,22 @@ static void block_scalar(const char *d, size_t s, size_t e, bool folded, fmt_rb 
 		bool more = !empty && k < le && is_space(d[k]);
 		if (empty) {
 			if (!folded) {
-				fmt_rb_decoded(b, "\n", 1, le < e ? le : e);
+				fmt_rb_decoded(b, "\n", 1, le < e ? le : e, le < e ? le + 1 : e);
 			} else {
 				pending_empty++;
 			}
 		} else {
 			if (folded && pending_break != (size_t)-1) {
 				if (pending_empty == 0 && prev_text && !prev_more && !more)
-					fmt_rb_decoded(b, " ", 1, pending_break);
+					fmt_rb_decoded(b, " ", 1, pending_break, pending_break + 1);
 				else {
 					int nl = pending_empty + ((prev_more || more) ? 1 : 0);
 					for (int q = 0; q < nl; q++)
-						fmt_rb_decoded(b, "\n", 1, pending_break);
+						fmt_rb_decoded(b, "\n", 1, pending_break, pending_break + 1);
 				}
 			} else if (folded && pending_empty) {
 				for (int q = 0; q < pending_empty; q++)
-					fmt_rb_decoded(b, "\n", 1, ls);
+					fmt_rb_decoded(b, "\n", 1, ls, ls);
 			}
 			pending_empty = 0;
 			for (size_t j = k; j < le;) {
@@ -265,7 +265,7 @@ static void block_scalar(const char *d, size_t s, size_t e, bool folded, fmt_rb 
 			prev_text = true;
 			prev_more = more;
 			if (!folded)
-				fmt_rb_decoded(b, "\n", 1, le);
+				fmt_rb_decoded(b, "\n", 1, le, le + 1);
 			else
 				pending_break = le;
 		}
@@ -274,9 +274,9 @@ static void block_scalar(const char *d, size_t s, size_t e, bool folded, fmt_rb 
 			break;
 	}
 	if (folded && prev_text) {
-		fmt_rb_decoded(b, "\n", 1, pending_break);
+		fmt_rb_decoded(b, "\n", 1, pending_break, pending_break + 1);
 		for (int q = 0; q < pending_empty; q++)
-			fmt_rb_decoded(b, "\n", 1, e);
+			fmt_rb_decoded(b, "\n", 1, e, e);
 	}
 }
 
@@ -320,11 +320,8 @@ static void scalar_region(struct yp *p, const yaml_event_t *ev)
 	} else {
 		block_scalar(d, s, e, style == YAML_FOLDED_SCALAR_STYLE, &b);
 		/* chomping: libyaml's value decides how many final newlines remain */
-		if (b.text.len > vlen && !b.oom && b.text.ptr && !memcmp(b.text.ptr, val, vlen)) {
-			b.text.len = vlen;
-			b.nmap = vlen;
-			b.text.ptr[vlen] = '\0';
-		}
+		if (b.text.len > vlen && !b.oom && b.text.ptr && !memcmp(b.text.ptr, val, vlen))
+			fmt_rb_truncate(&b, vlen);
 		end = b.nmap ? b.map[b.nmap - 1] + 1 : e;
 		if (vlen && b.nmap == vlen && b.text.ptr && b.text.ptr[vlen - 1] == '\n')
 			end = b.map[vlen - 1];
@@ -341,9 +338,7 @@ static void scalar_region(struct yp *p, const yaml_event_t *ev)
 	/* a trailing newline of a block scalar maps past the text; trim it from the region */
 	while (b.text.len && b.text.ptr[b.text.len - 1] == '\n') {
 		end = b.map[b.text.len - 1];
-		b.text.len--;
-		b.nmap--;
-		b.text.ptr[b.text.len] = '\0';
+		fmt_rb_truncate(&b, b.text.len - 1);
 	}
 	fmt_regions_add(&p->rs, &b, end, p->path.len ? p->path.ptr : "(root)", NULL, false);
 }

@@ -19,7 +19,7 @@
 
 /* ---- region builder ------------------------------------------------------ */
 
-static void rb_map_push(fmt_rb *b, size_t off)
+static void rb_map_push(fmt_rb *b, size_t off, size_t end)
 {
 	if (b->nmap == b->capmap) {
 		size_t nc = b->capmap ? b->capmap * 2 : 64;
@@ -29,9 +29,17 @@ static void rb_map_push(fmt_rb *b, size_t off)
 			return;
 		}
 		b->map = nm;
+		size_t *ne = mtpe_realloc(b->ends, nc * sizeof(size_t));
+		if (!ne) {
+			b->oom = true;
+			return;
+		}
+		b->ends = ne;
 		b->capmap = nc;
 	}
-	b->map[b->nmap++] = off;
+	b->map[b->nmap] = off;
+	b->ends[b->nmap] = end;
+	b->nmap++;
 }
 
 void fmt_rb_verbatim(fmt_rb *b, const char *s, size_t n, size_t off)
@@ -39,21 +47,32 @@ void fmt_rb_verbatim(fmt_rb *b, const char *s, size_t n, size_t off)
 	if (mtpe_buf_put(&b->text, s, n) < 0)
 		b->oom = true;
 	for (size_t i = 0; i < n && !b->oom; i++)
-		rb_map_push(b, off + i);
+		rb_map_push(b, off + i, off + i + 1);
 }
 
-void fmt_rb_decoded(fmt_rb *b, const char *s, size_t n, size_t off)
+void fmt_rb_decoded(fmt_rb *b, const char *s, size_t n, size_t off, size_t end)
 {
 	if (mtpe_buf_put(&b->text, s, n) < 0)
 		b->oom = true;
 	for (size_t i = 0; i < n && !b->oom; i++)
-		rb_map_push(b, off);
+		rb_map_push(b, off, end);
+}
+
+void fmt_rb_truncate(fmt_rb *b, size_t len)
+{
+	if (len < b->text.len) {
+		b->text.len = len;
+		b->text.ptr[len] = '\0';
+	}
+	if (len < b->nmap)
+		b->nmap = len;
 }
 
 void fmt_rb_dispose(fmt_rb *b)
 {
 	mtpe_buf_dispose(&b->text);
 	free(b->map);
+	free(b->ends);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -105,21 +124,28 @@ void fmt_regions_add(fmt_regions *rs, fmt_rb *b, size_t end, const char *unit, c
 		fmt_rb_dispose(b);
 		return;
 	}
-	rb_map_push(b, end);
-	if (b->oom) {
+	size_t n = b->text.len;
+	/* one block: map (n + 1 entries) then end_map (n + 1 entries) */
+	size_t *m = mtpe_malloc(2 * (n + 1) * sizeof(size_t));
+	if (!m) {
 		rs->oom = true;
 		fmt_rb_dispose(b);
 		return;
 	}
-	r->text_len = b->text.len;
+	memcpy(m, b->map, n * sizeof(size_t));
+	m[n] = end;
+	size_t *em = m + n + 1;
+	em[0] = n ? m[0] : end;
+	for (size_t i = 1; i <= n; i++)
+		em[i] = b->ends[i - 1];
+	r->text_len = n;
 	mtpe_buf_put(&b->text, "", 0);
 	r->text = mtpe_buf_detach(&b->text);
 	r->owned = true;
-	r->map = b->map;
-	r->file_start = b->map[0];
+	r->map = m;
+	r->end_map = em;
+	r->file_start = n ? m[0] : end;
 	r->file_end = end;
-	b->map = NULL;
-	b->nmap = b->capmap = 0;
 	if (!r->text || !set_labels(r, unit, source)) {
 		free(r->text);
 		free(r->map);
@@ -391,6 +417,15 @@ int mtpe_formats_parse(mtpe_doc *doc, const char *forced, mtpe_error *err)
 	if (!doc->format)
 		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 	return f->parse(doc, err);
+}
+
+size_t mtpe_region_end_to_file(const mtpe_region *r, size_t text_off)
+{
+	if (text_off > r->text_len)
+		text_off = r->text_len;
+	if (!r->end_map)
+		return mtpe_region_to_file(r, text_off);
+	return r->end_map[text_off];
 }
 
 /* ---- escaping fix text for the format ------------------------------------ */

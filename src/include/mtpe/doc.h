@@ -27,6 +27,9 @@ typedef struct mtpe_region {
 	char *unit;                  /* unit label for diagnostics (PO line, XLIFF id, JSON key), or NULL */
 	char *source;                /* source-language text of the unit, or NULL */
 	bool owned;                  /* text is owned by the region */
+	size_t *end_map;             /* NULL, or (inside map's allocation) end_map[i] = file offset after the
+	                                source of text byte i-1: where a span ending at i ends in the file,
+	                                so a fix of a word before an inline tag leaves the tag alone */
 } mtpe_region;
 
 typedef struct mtpe_doc {

@@ -20,6 +20,13 @@ bool mtpe_formats_known(const char *name);
 const char *mtpe_formats_names(void);
 
 /*
+ * File offset where a region-text span ending at text_off ends: the end of the
+ * source bytes of text byte text_off-1 (markup or a tag right after it is not
+ * part of the span). Use mtpe_region_to_file() for starts.
+ */
+size_t mtpe_region_end_to_file(const mtpe_region *r, size_t text_off);
+
+/*
  * Appends text to out escaped for the place at file_offset in doc (JSON and
  * YAML double-quoted string escapes, PO C escapes, XML/WebVTT entities,
  * Markdown backslash escapes; plain text verbatim). Returns 0, or
