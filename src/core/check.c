@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "prefilter.h"
 #include "mtpe/segment.h"
 #include "mtpe/suppress.h"
 
@@ -119,7 +120,8 @@ void mtpe_checker_free(mtpe_checker *c)
 		return;
 	if (c->timing) /* a developer's profile, asked for with MTPE_RULE_TIMES=1 */
 		for (size_t i = 0; i < c->nrules; i++)
-			fprintf(stderr, "%10.3f ms  %s\n", c->rules[i].seconds * 1e3, c->rules[i].id);
+			fprintf(stderr, "%10.3f ms  %s%s\n", c->rules[i].seconds * 1e3, c->rules[i].id,
+				c->rules[i].re && !c->rules[i].nanchors ? "  (no prefilter)" : "");
 	for (size_t i = 0; i < c->nrules; i++)
 		mtpe_rules__free_rule(&c->rules[i]);
 	free(c->rules);
@@ -141,6 +143,7 @@ void mtpe_checker_free(mtpe_checker *c)
 		pcre2_code_free(c->glossary_re);
 	if (c->skip_re)
 		pcre2_code_free(c->skip_re);
+	mtpe_ac_free(c->ac);
 	free(c->data_dir);
 	free(c);
 }
@@ -563,8 +566,57 @@ static bool small_word(const char *s, size_t n)
  * TITLE (first letter capital and, over several words, every word but the small
  * ones capitalized), MIXED otherwise; NONE without letters.
  */
+static enum case_shape shape_of_ascii(const char *s, size_t n)
+{
+	bool any_upper = false, any_lower = false, first_upper = false, first = true;
+	bool word_start = true, lower_word = false, inner_upper = false;
+	size_t ws = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool up = c >= 'A' && c <= 'Z', lo = c >= 'a' && c <= 'z';
+		if (!up && !lo) {
+			if (c == ' ')
+				word_start = true;
+			continue;
+		}
+		if (up && !word_start)
+			inner_upper = true;
+		if (word_start) {
+			ws = i;
+			if (!up && !first) {
+				size_t e = i;
+				while (e < n && s[e] != ' ')
+					e++;
+				if (!small_word(s + ws, e - ws))
+					lower_word = true;
+			}
+			word_start = false;
+		}
+		if (first) {
+			first_upper = up;
+			first = false;
+		}
+		any_upper |= up;
+		any_lower |= lo;
+	}
+	if (first)
+		return SHAPE_NONE;
+	if (!any_upper)
+		return SHAPE_LOWER;
+	if (!any_lower)
+		return first_upper && n > 1 ? SHAPE_UPPER : SHAPE_TITLE;
+	if (first_upper && !lower_word && !inner_upper)
+		return SHAPE_TITLE;
+	return SHAPE_MIXED;
+}
+
 static enum case_shape shape_of(const char *s, size_t n)
 {
+	bool ascii = true;
+	for (size_t i = 0; i < n && ascii; i++)
+		ascii = (unsigned char)s[i] < 0x80;
+	if (ascii)
+		return shape_of_ascii(s, n);
 	bool any_upper = false, any_lower = false, first_upper = false, first = true;
 	bool word_start = true, lower_word = false, inner_upper = false;
 	size_t ws = 0;
@@ -614,6 +666,16 @@ static bool in_list(const struct wordlist *l, const char *s, size_t n, bool case
 {
 	if (cased)
 		return strmap_get(&l->exact, s, n) != NULL;
+	char buf[128];
+	if (n < sizeof(buf)) {
+		bool ascii = true;
+		for (size_t i = 0; i < n && ascii; i++) {
+			ascii = (unsigned char)s[i] < 0x80;
+			buf[i] = (char)tolower((unsigned char)s[i]);
+		}
+		if (ascii)
+			return strmap_get(&l->lower, buf, n) != NULL;
+	}
 	size_t ln;
 	char *low = lower_dup(s, n, &ln);
 	if (!low)
@@ -734,16 +796,13 @@ static void add_finding(struct run *R, const struct rule *r, mtpe_severity sev, 
 /* Texts shorter than this are matched by the interpreter: JIT compiling costs more than it saves. */
 #define JIT_MIN_TEXT 4096
 
-static void run_pattern(struct run *R, struct rule *r)
+/* Runs a pattern rule over [from, to) of the region text (the text before `from` stays visible to lookbehinds). */
+static void run_pattern_range(struct run *R, struct rule *r, size_t from, size_t to)
 {
 	pcre2_match_data *md = R->c->md;
-	if (!r->jit_tried && R->n >= JIT_MIN_TEXT) {
-		r->jit_tried = true;
-		pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if JIT is unavailable */
-	}
-	size_t start = 0;
-	while (start <= R->n) {
-		int rc = pcre2_match(r->re, (PCRE2_SPTR)R->t, R->n, start, PCRE2_NO_UTF_CHECK, md, R->c->mctx);
+	size_t start = from;
+	while (start <= to) {
+		int rc = pcre2_match(r->re, (PCRE2_SPTR)R->t, to, start, PCRE2_NO_UTF_CHECK, md, R->c->mctx);
 		if (rc < 0)
 			break; /* no match, or a limit hit: the rule stops on this region */
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -784,6 +843,38 @@ static void run_pattern(struct run *R, struct rule *r)
 		if (R->error)
 			return;
 	}
+}
+
+static void run_pattern(struct run *R, struct rule *r, const mtpe_ac_hits *hits, size_t idx)
+{
+	if (!r->jit_tried && R->n >= JIT_MIN_TEXT) {
+		r->jit_tried = true;
+		pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if JIT is unavailable */
+	}
+	if (!hits || !r->nanchors) {
+		run_pattern_range(R, r, 0, R->n);
+		return;
+	}
+	for (size_t i = 0; i < hits->nranges[idx] && !R->error; i++)
+		run_pattern_range(R, r, hits->ranges[idx][i].start, hits->ranges[idx][i].end);
+}
+
+/* Builds the prefilter automaton over the literals of every pattern rule. */
+static void build_prefilter(mtpe_checker *c)
+{
+	c->ac_tried = true;
+	char ***lits = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(char **));
+	size_t *n = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(size_t));
+	if (lits && n) {
+		for (size_t i = 0; i < c->nrules; i++) {
+			lits[i] = c->rules[i].anchors;
+			n[i] = c->rules[i].nanchors;
+		}
+		if (mtpe_ac_build(&c->ac, (char **const *)lits, n, c->nrules) < 0)
+			c->ac = NULL; /* no prefilter: every rule runs on the whole text */
+	}
+	free(lits);
+	free(n);
 }
 
 /* ---- built-in checks --------------------------------------------------- */
@@ -976,30 +1067,41 @@ static void run_name_case(struct run *R, const struct rule *r)
 		const mtpe_word *w = &R->seg.words[i];
 		const char *s = R->t + w->start;
 		size_t n = w->end - w->start;
-		if (w->kind != MTPE_WORD_LETTER || shape_of(s, n) != SHAPE_LOWER)
+		if (w->kind != MTPE_WORD_LETTER || isupper((unsigned char)s[0]))
 			continue;
-		bool surname = in_list(sur, s, n, false);
-		bool known = dict_words(R, s, n);
-		const char *why = NULL;
+		/* cheap tests first: a capitalized title or given name before, or a hyphenated name part after */
+		bool ptitle = false, pgiven = false, next_part = false;
 		if (i > 0 && only_spaces_between(R, R->seg.words[i - 1].end, w->start)) {
 			const mtpe_word *p = &R->seg.words[i - 1];
 			const char *ps = R->t + p->start;
 			size_t pn = p->end - p->start;
-			bool ptitle = shape_of(ps, pn) == SHAPE_TITLE && in_list(titles, ps, pn, true);
-			bool pgiven = shape_of(ps, pn) == SHAPE_TITLE && in_list(given, ps, pn, true);
-			if ((surname || !known) && pgiven)
-				why = "after a given name";
-			else if ((surname || !known) && ptitle && !word_in(s, n, modal_words))
-				why = "after a title";
+			if (isupper((unsigned char)ps[0])) {
+				ptitle = in_list(titles, ps, pn, true);
+				pgiven = in_list(given, ps, pn, true);
+			}
 		}
-		if (!why && surname && i + 1 < R->seg.nwords && !sentence_start(R, w->start)) {
+		if (i + 1 < R->seg.nwords) {
+			const mtpe_word *q = &R->seg.words[i + 1];
+			next_part = isupper((unsigned char)R->t[q->start]) && q->end + 1 < R->n && R->t[q->end] == '-' &&
+				    isalpha((unsigned char)R->t[q->end + 1]) && only_spaces_between(R, w->end, q->start);
+		}
+		if (!ptitle && !pgiven && !next_part)
+			continue;
+		if (shape_of(s, n) != SHAPE_LOWER)
+			continue;
+		bool surname = in_list(sur, s, n, false);
+		bool known = dict_words(R, s, n);
+		const char *why = NULL;
+		if ((surname || !known) && pgiven)
+			why = "after a given name";
+		else if ((surname || !known) && ptitle && !word_in(s, n, modal_words))
+			why = "after a title";
+		if (!why && surname && next_part && !sentence_start(R, w->start)) {
 			const mtpe_word *q = &R->seg.words[i + 1];
 			const char *qs = R->t + q->start;
 			size_t qn = q->end - q->start;
 			/* "moon Jae-in", "park Geun-hye": a capitalized, hyphenated name part follows */
-			if (only_spaces_between(R, w->end, q->start) && shape_of(qs, qn) == SHAPE_TITLE &&
-			    q->end < R->n && R->t[q->end] == '-' && q->end + 1 < R->n && isalpha((unsigned char)R->t[q->end + 1]) &&
-			    !dict_words(R, qs, qn))
+			if (shape_of(qs, qn) == SHAPE_TITLE && !dict_words(R, qs, qn))
 				why = "before the rest of a name";
 		}
 		if (why) {
@@ -1021,9 +1123,13 @@ static void run_name_case(struct run *R, const struct rule *r)
 		const mtpe_word *w = &R->seg.words[i], *p = &R->seg.words[i - 1];
 		const char *s = R->t + w->start, *ps = R->t + p->start;
 		size_t n = w->end - w->start, pn = p->end - p->start;
-		if (shape_of(s, n) != SHAPE_TITLE || !only_spaces_between(R, p->end, w->start) || !in_list(sur, s, n, false))
+		if (!isupper((unsigned char)s[0]) || !isupper((unsigned char)ps[0]) || !only_spaces_between(R, p->end, w->start))
 			continue;
-		if (shape_of(ps, pn) == SHAPE_TITLE && (in_list(given, ps, pn, true) || in_list(titles, ps, pn, true))) {
+		if (!in_list(given, ps, pn, true) && !in_list(titles, ps, pn, true))
+			continue;
+		if (shape_of(s, n) != SHAPE_TITLE || !in_list(sur, s, n, false))
+			continue;
+		{
 			size_t ln;
 			char *low = lower_dup(s, n, &ln);
 			if (low) {
@@ -1033,17 +1139,17 @@ static void run_name_case(struct run *R, const struct rule *r)
 		}
 	}
 	/* pass 2: other lower-case occurrences of a name established in this document */
-	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
+	for (size_t i = 0; (names.used || persons.used) && i < R->seg.nwords && !R->error; i++) {
 		const mtpe_word *w = &R->seg.words[i];
 		const char *s = R->t + w->start;
 		size_t n = w->end - w->start;
-		if (flagged[i] || w->kind != MTPE_WORD_LETTER || shape_of(s, n) != SHAPE_LOWER)
-			continue;
-		if (word_in(s, n, modal_words) || !in_list(sur, s, n, false))
+		if (flagged[i] || w->kind != MTPE_WORD_LETTER || !islower((unsigned char)s[0]))
 			continue;
 		bool established = strmap_get(&names, s, n) != NULL;
 		bool capped = strmap_get(&persons, s, n) != NULL;
 		if (!established && !capped)
+			continue;
+		if (shape_of(s, n) != SHAPE_LOWER || word_in(s, n, modal_words))
 			continue;
 		/* looks like a person in this sentence: no determiner before, a verb or punctuation after */
 		if (i > 0) {
@@ -1092,51 +1198,58 @@ static char *match_case(const char *model, size_t mn, const char *repl)
 
 static void run_variant_mix(struct run *R, const struct rule *r)
 {
-	size_t nus = 0, ngb = 0;
-	const char *first_us = NULL, *first_gb = NULL;
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
-			const mtpe_word *w = &R->seg.words[i];
-			if (w->kind != MTPE_WORD_LETTER || w->end - w->start > 40)
-				continue;
-			char low[64];
-			size_t n = w->end - w->start;
-			for (size_t k = 0; k < n; k++)
-				low[k] = (char)tolower((unsigned char)R->t[w->start + k]);
-			void **us = strmap_get(&R->c->gb2us, low, n); /* word is GB */
-			void **gb = strmap_get(&R->c->us2gb, low, n); /* word is US */
-			if (pass == 0) {
-				if (us && !gb) {
-					ngb++;
-					if (!first_gb)
-						first_gb = R->t + w->start;
-				}
-				if (gb && !us) {
-					nus++;
-					if (!first_us)
-						first_us = R->t + w->start;
-				}
-				continue;
+	size_t nus = 0, ngb = 0, nhits = 0, cap = 0;
+	struct vhit { size_t w; const char *other; bool gb; } *hits = NULL;
+	/* one pass: collect the words that have a counterpart in the other variety */
+	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
+		const mtpe_word *w = &R->seg.words[i];
+		size_t n = w->end - w->start;
+		if (w->kind != MTPE_WORD_LETTER || n > 40 || n < 4)
+			continue;
+		char low[64];
+		for (size_t k = 0; k < n; k++)
+			low[k] = (char)tolower((unsigned char)R->t[w->start + k]);
+		void **us = strmap_get(&R->c->gb2us, low, n); /* the word is GB */
+		void **gb = us ? NULL : strmap_get(&R->c->us2gb, low, n); /* the word is US */
+		if (!us && !gb)
+			continue;
+		if (us && strmap_get(&R->c->us2gb, low, n))
+			continue; /* the same spelling in both varieties */
+		if (nhits == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct vhit *nh = mtpe_realloc(hits, cap * sizeof(*nh));
+			if (!nh) {
+				R->error = MTPE_ENOMEM;
+				break;
 			}
-			bool flag_gb = ngb <= nus, flag_us = nus <= ngb;
-			char msg[300];
-			if (us && !gb && flag_gb) {
-				char *fix = match_case(R->t + w->start, n, *us);
-				snprintf(msg, sizeof(msg), "British spelling '%.*s' in a document that also uses American spellings (%zu American, %zu British); use '%s'",
-					 (int)n, R->t + w->start, nus, ngb, (char *)*us);
-				char *repl[1] = { fix };
-				add_finding(R, r, r->severity, w->start, w->end, msg, repl, fix ? 1 : 0);
-			} else if (gb && !us && flag_us) {
-				char *fix = match_case(R->t + w->start, n, *gb);
-				snprintf(msg, sizeof(msg), "American spelling '%.*s' in a document that also uses British spellings (%zu American, %zu British); use '%s'",
-					 (int)n, R->t + w->start, nus, ngb, (char *)*gb);
-				char *repl[1] = { fix };
-				add_finding(R, r, r->severity, w->start, w->end, msg, repl, fix ? 1 : 0);
-			}
+			hits = nh;
 		}
-		if (pass == 0 && (nus == 0 || ngb == 0))
-			return;
+		hits[nhits].w = i;
+		hits[nhits].other = us ? *us : *gb;
+		hits[nhits].gb = us != NULL;
+		nhits++;
+		if (us)
+			ngb++;
+		else
+			nus++;
 	}
+	if (nus && ngb) {
+		bool flag_gb = ngb <= nus, flag_us = nus <= ngb;
+		for (size_t k = 0; k < nhits && !R->error; k++) {
+			const mtpe_word *w = &R->seg.words[hits[k].w];
+			size_t n = w->end - w->start;
+			if (hits[k].gb ? !flag_gb : !flag_us)
+				continue;
+			char msg[300];
+			char *fix = match_case(R->t + w->start, n, hits[k].other);
+			snprintf(msg, sizeof(msg), "%s spelling '%.*s' in a document that also uses %s spellings (%zu American, %zu British); use '%s'",
+				 hits[k].gb ? "British" : "American", (int)n, R->t + w->start, hits[k].gb ? "American" : "British",
+				 nus, ngb, hits[k].other);
+			char *repl[1] = { fix };
+			add_finding(R, r, r->severity, w->start, w->end, msg, repl, fix ? 1 : 0);
+		}
+	}
+	free(hits);
 }
 
 static void run_glossary(struct run *R, const struct rule *r)
@@ -1303,6 +1416,14 @@ static int check_region(mtpe_checker *c, const mtpe_doc *doc, const mtpe_region 
 	if (words)
 		*words += R.seg.nwords;
 	find_skips(&R);
+	mtpe_ac_hits hits;
+	bool have_hits = false;
+	if (R.n >= JIT_MIN_TEXT && !getenv("MTPE_NO_PREFILTER")) {
+		if (!c->ac_tried)
+			build_prefilter(c);
+		if (c->ac && mtpe_ac_scan(c->ac, R.t, R.n, &hits) == 0)
+			have_hits = true;
+	}
 	for (size_t i = 0; i < c->nrules && !R.error; i++) {
 		struct rule *r = &c->rules[i];
 		if (!r->enabled)
@@ -1311,7 +1432,7 @@ static int check_region(mtpe_checker *c, const mtpe_doc *doc, const mtpe_region 
 		if (c->timing)
 			clock_gettime(CLOCK_MONOTONIC, &t0);
 		switch (r->builtin) {
-		case BUILTIN_NONE: run_pattern(&R, r); break;
+		case BUILTIN_NONE: run_pattern(&R, r, have_hits ? &hits : NULL, i); break;
 		case BUILTIN_SPELLING: run_spelling(&R, r); break;
 		case BUILTIN_NAME_CASE: run_name_case(&R, r); break;
 		case BUILTIN_VARIANT_MIX: run_variant_mix(&R, r); break;
@@ -1324,6 +1445,8 @@ static int check_region(mtpe_checker *c, const mtpe_doc *doc, const mtpe_region 
 			r->seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 		}
 	}
+	if (have_hits)
+		mtpe_ac_hits_dispose(&hits);
 	mtpe_segments_dispose(&R.seg);
 	free(R.skip);
 	strmap_dispose(&R.capset, NULL);

@@ -98,6 +98,8 @@ struct mtpe_checker {
 	strmap spell_cache;       /* word -> struct spell_verdict * */
 	bool full_suggest;
 	pcre2_code *skip_re;      /* URLs, e-mail, handles, tags */
+	struct mtpe_ac *ac;       /* prefilter over all rules' literals (prefilter.h), built on first long text */
+	bool ac_tried;
 };
 
 /* rules.c */

@@ -15,6 +15,7 @@
 #include <yaml.h>
 
 #include "engine.h"
+#include "prefilter.h"
 #include "mtpe/segment.h"
 
 static int fail_at(mtpe_error *err, const char *file, const yaml_node_t *n, int code, const char *fmt, ...)
@@ -441,6 +442,10 @@ static int compile_pattern(struct loader *L, struct rule *r, yaml_node_t *pn)
 		if (L->err && same)
 			L->err->col += (int)eo + (pn->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? 0 : 1);
 		return MTPE_EPARSE;
+	}
+	if (!getenv("MTPE_NO_PREFILTER") && mtpe_prefilter_literals(expanded, &r->anchors, &r->nanchors) < 0) {
+		free(expanded);
+		return mtpe_error_set(L->err, MTPE_ENOMEM, "out of memory");
 	}
 	free(expanded);
 	/* JIT compilation waits for the first long text (check.c): short files start faster without it */

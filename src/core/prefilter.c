@@ -1,0 +1,572 @@
+/* prefilter.c - required-literal extraction and an Aho-Corasick scanner (see prefilter.h). */
+#include "prefilter.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mtpe/common.h"
+
+/* ---- literal extraction ------------------------------------------------ */
+
+/* A requirement: any == true means "no constraint"; else one of s[0..n) must occur. */
+struct req {
+	bool any;
+	char **s;
+	size_t n;
+};
+
+static void req_free(struct req *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->s[i]);
+	free(r->s);
+	r->s = NULL;
+	r->n = 0;
+}
+
+static size_t req_minlen(const struct req *r)
+{
+	size_t m = SIZE_MAX;
+	for (size_t i = 0; i < r->n; i++) {
+		size_t l = strlen(r->s[i]);
+		if (l < m)
+			m = l;
+	}
+	return r->n ? m : 0;
+}
+
+/* Better = longer shortest literal, then fewer literals. */
+static bool req_better(const struct req *a, const struct req *b)
+{
+	if (a->any)
+		return false;
+	if (b->any)
+		return true;
+	size_t la = req_minlen(a), lb = req_minlen(b);
+	if (la != lb)
+		return la > lb;
+	return a->n < b->n;
+}
+
+struct parser {
+	const char *p, *end;
+	bool fail; /* syntax we do not understand: give up (no prefilter) */
+	bool oom;
+};
+
+static struct req parse_alt(struct parser *P);
+
+/* Caseless punctuation outside ASCII that may appear in literals: “ ” ‘ ’ « » – — … */
+static size_t caseless_nonascii(const char *p, const char *end)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	if (end - p >= 3 && u[0] == 0xE2 && u[1] == 0x80)
+		return 3;
+	if (end - p >= 2 && u[0] == 0xC2 && (u[1] == 0xAB || u[1] == 0xBB))
+		return 2;
+	return 0;
+}
+
+/* Skips a quantifier at P->p; returns min repetitions (0 or 1+), or -1 if none. */
+static int quantifier(struct parser *P)
+{
+	const char *p = P->p;
+	int min = -1;
+	if (p >= P->end)
+		return -1;
+	if (*p == '?' || *p == '*') {
+		min = 0;
+		p++;
+	} else if (*p == '+') {
+		min = 1;
+		p++;
+	} else if (*p == '{' && p + 1 < P->end && isdigit((unsigned char)p[1])) {
+		const char *q = p + 1;
+		long lo = strtol(q, (char **)&q, 10);
+		if (*q == ',') {
+			q++;
+			while (q < P->end && isdigit((unsigned char)*q))
+				q++;
+		}
+		if (*q != '}')
+			return -1; /* a literal '{' */
+		min = lo > 0 ? 1 : 0;
+		p = q + 1;
+	} else {
+		return -1;
+	}
+	if (p < P->end && (*p == '?' || *p == '+'))
+		p++; /* lazy / possessive */
+	P->p = p;
+	return min;
+}
+
+struct seq {
+	struct req best;
+	char cur[256];
+	size_t curlen;
+	bool oom;
+};
+
+static void offer(struct seq *S, struct req *r)
+{
+	if (req_better(r, &S->best)) {
+		req_free(&S->best);
+		S->best = *r;
+	} else {
+		req_free(r);
+	}
+}
+
+static void flush(struct seq *S)
+{
+	if (S->curlen) {
+		struct req r = { false, mtpe_malloc(sizeof(char *)), 1 };
+		if (!r.s || !(r.s[0] = mtpe_strndup(S->cur, S->curlen))) {
+			free(r.s);
+			S->oom = true;
+		} else {
+			offer(S, &r);
+		}
+	}
+	S->curlen = 0;
+}
+
+static void push_char(struct seq *S, const char *c, size_t n)
+{
+	if (S->curlen + n >= sizeof(S->cur)) {
+		flush(S);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		S->cur[S->curlen++] = (char)tolower((unsigned char)c[i]);
+}
+
+/* Skips a character class starting at '['. */
+static void skip_class(struct parser *P)
+{
+	const char *p = P->p + 1;
+	if (p < P->end && *p == '^')
+		p++;
+	if (p < P->end && *p == ']')
+		p++;
+	while (p < P->end && *p != ']') {
+		if (*p == '\\' && p + 1 < P->end)
+			p += 2;
+		else if (*p == '[' && p + 1 < P->end && p[1] == ':') {
+			const char *e = strstr(p + 2, ":]");
+			p = e ? e + 2 : p + 1;
+		} else
+			p++;
+	}
+	if (p >= P->end)
+		P->fail = true;
+	P->p = p < P->end ? p + 1 : p;
+}
+
+static struct req parse_seq(struct parser *P)
+{
+	struct seq S;
+	memset(&S, 0, sizeof(S));
+	S.best.any = true;
+	while (P->p < P->end && !P->fail) {
+		char c = *P->p;
+		if (c == '|' || c == ')')
+			break;
+		if (c == '(') {
+			const char *g = P->p + 1;
+			bool skip = false;
+			if (*g == '*') { /* (*VERB) */
+				const char *e = memchr(g, ')', (size_t)(P->end - g));
+				if (!e) {
+					P->fail = true;
+					break;
+				}
+				P->p = e + 1;
+				continue;
+			}
+			if (*g == '?') {
+				g++;
+				if (*g == '=' || *g == '!') {
+					skip = true;
+					g++;
+				} else if (*g == '<' && (g[1] == '=' || g[1] == '!')) {
+					skip = true;
+					g += 2;
+				} else if (*g == ':' || *g == '|' || *g == '>') {
+					g++;
+				} else if (*g == '<' || *g == '\'' || (*g == 'P' && g[1] == '<')) {
+					const char *e = strpbrk(g + 1, ">'");
+					if (!e) {
+						P->fail = true;
+						break;
+					}
+					g = e + 1;
+				} else if (*g == '#') {
+					const char *e = memchr(g, ')', (size_t)(P->end - g));
+					P->p = e ? e + 1 : P->end;
+					continue;
+				} else {
+					/* inline flags: (?i) (?i:...) (?-i) */
+					while (g < P->end && (isalpha((unsigned char)*g) || *g == '-' || *g == '^'))
+						g++;
+					if (*g == ')') { /* flags for the rest of the group: case is ignored anyway */
+						P->p = g + 1;
+						continue;
+					}
+					if (*g != ':') {
+						P->fail = true;
+						break;
+					}
+					g++;
+				}
+			}
+			P->p = g;
+			struct req inner = parse_alt(P);
+			if (P->fail || P->p >= P->end || *P->p != ')') {
+				req_free(&inner);
+				P->fail = true;
+				break;
+			}
+			P->p++;
+			if (skip) { /* a lookaround is zero-width: the literal run goes on */
+				req_free(&inner);
+				quantifier(P);
+				continue;
+			}
+			flush(&S);
+			int q = quantifier(P);
+			if (q == 0)
+				req_free(&inner);
+			else
+				offer(&S, &inner);
+			continue;
+		}
+		if (c == '[') {
+			skip_class(P);
+			quantifier(P);
+			flush(&S);
+			continue;
+		}
+		if (c == '\\') {
+			if (P->p + 1 >= P->end) {
+				P->fail = true;
+				break;
+			}
+			char e = P->p[1];
+			P->p += 2;
+			if (strchr("bBAzZGK", e)) /* zero-width */
+				continue;
+			if (e == 'p' || e == 'P' || e == 'x' || e == 'o' || e == 'g' || e == 'k' || e == 'N') {
+				if (P->p < P->end && (*P->p == '{' || *P->p == '<')) {
+					const char *cl = strpbrk(P->p, "}>");
+					P->p = cl ? cl + 1 : P->end;
+				} else if (e == 'x') {
+					int k = 0;
+					while (k < 2 && P->p < P->end && isxdigit((unsigned char)*P->p))
+						P->p++, k++;
+				} else if (e == 'p' || e == 'P') {
+					P->p++;
+				}
+				quantifier(P);
+				flush(&S);
+				continue;
+			}
+			if (isalnum((unsigned char)e)) { /* \d \w \s \1 \Q ... : not a literal */
+				if (e == 'Q') {
+					P->fail = true;
+					break;
+				}
+				quantifier(P);
+				flush(&S);
+				continue;
+			}
+			/* an escaped punctuation character is a literal */
+			int q = quantifier(P);
+			if (q == 0) {
+				flush(&S);
+				continue;
+			}
+			push_char(&S, &e, 1);
+			if (q > 0)
+				flush(&S);
+			continue;
+		}
+		if (c == '^' || c == '$') {
+			P->p++;
+			continue;
+		}
+		if (c == '.') {
+			P->p++;
+			quantifier(P);
+			flush(&S);
+			continue;
+		}
+		if (c == '*' || c == '+' || c == '?' || (c == '{' && P->p + 1 < P->end && isdigit((unsigned char)P->p[1]))) {
+			P->fail = true; /* a quantifier we did not attach: be safe */
+			break;
+		}
+		/* a literal character (possibly multi-byte) */
+		size_t k = 1;
+		if ((unsigned char)c >= 0x80) {
+			k = caseless_nonascii(P->p, P->end);
+			if (!k) { /* a letter whose case we cannot fold here */
+				size_t l = mtpe_utf8_seqlen((const unsigned char *)P->p, (size_t)(P->end - P->p));
+				P->p += l ? l : 1;
+				quantifier(P);
+				flush(&S);
+				continue;
+			}
+		}
+		const char *lit = P->p;
+		P->p += k;
+		int q = quantifier(P);
+		if (q == 0) {
+			flush(&S);
+			continue;
+		}
+		push_char(&S, lit, k);
+		if (q > 0)
+			flush(&S);
+	}
+	flush(&S);
+	P->oom |= S.oom;
+	return S.best;
+}
+
+static struct req parse_alt(struct parser *P)
+{
+	struct req all = { false, NULL, 0 };
+	for (;;) {
+		struct req b = parse_seq(P);
+		if (b.any || P->fail) {
+			req_free(&b);
+			req_free(&all);
+			all.any = true;
+		} else if (!all.any) {
+			char **ns = mtpe_realloc(all.s, (all.n + b.n) * sizeof(char *));
+			if (!ns) {
+				req_free(&b);
+				P->oom = true;
+			} else {
+				all.s = ns;
+				memcpy(all.s + all.n, b.s, b.n * sizeof(char *));
+				all.n += b.n;
+				free(b.s);
+			}
+		} else {
+			req_free(&b);
+		}
+		if (P->p < P->end && *P->p == '|') {
+			P->p++;
+			continue;
+		}
+		break;
+	}
+	return all;
+}
+
+int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n)
+{
+	struct parser P = { pattern, pattern + strlen(pattern), false, false };
+	*out = NULL;
+	*n = 0;
+	/* extended mode changes what a space means: do not guess */
+	if (strstr(pattern, "(?x") || strstr(pattern, "(*"))
+		return 0;
+	struct req r = parse_alt(&P);
+	if (P.oom) {
+		req_free(&r);
+		return MTPE_ENOMEM;
+	}
+	if (P.fail || P.p != P.end || r.any || req_minlen(&r) < 2) {
+		req_free(&r);
+		return 0;
+	}
+	*out = r.s;
+	*n = r.n;
+	return 0;
+}
+
+/* ---- Aho-Corasick --------------------------------------------------------- */
+
+struct mtpe_ac {
+	uint8_t cls[256];      /* byte (lower-cased) -> class; 0 = not in any literal */
+	int nclass;
+	int32_t *delta;        /* state * nclass + class -> state */
+	int32_t *out;          /* state -> first output index, -1 none */
+	int32_t *dict;         /* state -> next state with output along fail links, -1 none */
+	int32_t nstates;
+	/* outputs: linked lists of rule ids */
+	int32_t *out_rule, *out_next;
+	size_t nout;
+	size_t nrules;
+};
+
+void mtpe_ac_free(mtpe_ac *ac)
+{
+	if (!ac)
+		return;
+	free(ac->delta);
+	free(ac->out);
+	free(ac->dict);
+	free(ac->out_rule);
+	free(ac->out_next);
+	free(ac);
+}
+
+int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, size_t nrules)
+{
+	mtpe_ac *ac = mtpe_calloc(1, sizeof(*ac));
+	if (!ac)
+		return MTPE_ENOMEM;
+	ac->nrules = nrules;
+	size_t total = 1, nl = 0;
+	bool seen[256] = { false };
+	for (size_t r = 0; r < nrules; r++)
+		for (size_t i = 0; i < nlits[r]; i++) {
+			total += strlen(lits[r][i]);
+			nl++;
+			for (const char *c = lits[r][i]; *c; c++)
+				seen[(unsigned char)*c] = true;
+		}
+	ac->nclass = 1;
+	for (int b = 0; b < 256; b++)
+		if (seen[b])
+			ac->cls[b] = (uint8_t)ac->nclass++;
+	/* upper-case ASCII maps to its lower-case class */
+	for (int b = 'A'; b <= 'Z'; b++)
+		ac->cls[b] = ac->cls[b + 32];
+	int nc = ac->nclass;
+	ac->delta = mtpe_calloc(total * (size_t)nc, sizeof(int32_t));
+	ac->out = mtpe_malloc(total * sizeof(int32_t));
+	ac->dict = mtpe_malloc(total * sizeof(int32_t));
+	ac->out_rule = mtpe_malloc((nl ? nl : 1) * sizeof(int32_t));
+	ac->out_next = mtpe_malloc((nl ? nl : 1) * sizeof(int32_t));
+	int32_t *fail = mtpe_calloc(total, sizeof(int32_t));
+	int32_t *queue = mtpe_malloc(total * sizeof(int32_t));
+	if (!ac->delta || !ac->out || !ac->dict || !ac->out_rule || !ac->out_next || !fail || !queue) {
+		free(fail);
+		free(queue);
+		mtpe_ac_free(ac);
+		return MTPE_ENOMEM;
+	}
+	for (size_t i = 0; i < total; i++) {
+		ac->out[i] = -1;
+		ac->dict[i] = -1;
+	}
+	/* trie; 0 in delta means "no edge" during construction (state 0 is the root) */
+	ac->nstates = 1;
+	for (size_t r = 0; r < nrules; r++)
+		for (size_t i = 0; i < nlits[r]; i++) {
+			int32_t s = 0;
+			for (const unsigned char *c = (const unsigned char *)lits[r][i]; *c; c++) {
+				int32_t *t = &ac->delta[(size_t)s * nc + ac->cls[*c]];
+				if (!*t)
+					*t = ac->nstates++;
+				s = *t;
+			}
+			/* add rule r to s's outputs unless already there */
+			bool dup = false;
+			for (int32_t o = ac->out[s]; o >= 0 && !dup; o = ac->out_next[o])
+				dup = ac->out_rule[o] == (int32_t)r;
+			if (!dup) {
+				ac->out_rule[ac->nout] = (int32_t)r;
+				ac->out_next[ac->nout] = ac->out[s];
+				ac->out[s] = (int32_t)ac->nout++;
+			}
+		}
+	/* breadth-first: fail links, full transition table, dictionary links */
+	size_t qh = 0, qt = 0;
+	for (int c = 1; c < nc; c++) {
+		int32_t t = ac->delta[c];
+		if (t) {
+			fail[t] = 0;
+			queue[qt++] = t;
+		}
+	}
+	while (qh < qt) {
+		int32_t s = queue[qh++];
+		ac->dict[s] = ac->out[fail[s]] >= 0 ? fail[s] : ac->dict[fail[s]];
+		for (int c = 1; c < nc; c++) {
+			int32_t *t = &ac->delta[(size_t)s * nc + c];
+			if (*t) {
+				fail[*t] = ac->delta[(size_t)fail[s] * nc + c];
+				queue[qt++] = *t;
+			} else {
+				*t = ac->delta[(size_t)fail[s] * nc + c];
+			}
+		}
+	}
+	free(fail);
+	free(queue);
+	*outp = ac;
+	return 0;
+}
+
+void mtpe_ac_hits_dispose(mtpe_ac_hits *h)
+{
+	for (size_t i = 0; h->ranges && i < h->nrules; i++)
+		free(h->ranges[i]);
+	free(h->ranges);
+	free(h->nranges);
+	free(h->caps);
+	memset(h, 0, sizeof(*h));
+}
+
+static int mark(mtpe_ac_hits *h, int32_t r, size_t ls, size_t le)
+{
+	size_t n = h->nranges[r];
+	if (n && h->ranges[r][n - 1].end >= ls) {
+		if (le > h->ranges[r][n - 1].end)
+			h->ranges[r][n - 1].end = le;
+		return 0;
+	}
+	if (n == h->caps[r]) {
+		size_t cap = h->caps[r] ? h->caps[r] * 2 : 8;
+		mtpe_ac_range *nr = mtpe_realloc(h->ranges[r], cap * sizeof(*nr));
+		if (!nr)
+			return MTPE_ENOMEM;
+		h->ranges[r] = nr;
+		h->caps[r] = cap;
+	}
+	h->ranges[r][n].start = ls;
+	h->ranges[r][n].end = le;
+	h->nranges[r]++;
+	return 0;
+}
+
+int mtpe_ac_scan(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_hits *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->nrules = ac->nrules;
+	h->ranges = mtpe_calloc(ac->nrules ? ac->nrules : 1, sizeof(*h->ranges));
+	h->nranges = mtpe_calloc(ac->nrules ? ac->nrules : 1, sizeof(size_t));
+	h->caps = mtpe_calloc(ac->nrules ? ac->nrules : 1, sizeof(size_t));
+	if (!h->ranges || !h->nranges || !h->caps) {
+		mtpe_ac_hits_dispose(h);
+		return MTPE_ENOMEM;
+	}
+	int nc = ac->nclass;
+	const unsigned char *u = (const unsigned char *)text;
+	/* a hit marks its line plus the lines before and after, so matches that cross a line end are kept */
+	size_t pls = 0, ls = 0, le = 0, nle = 0;
+	int32_t s = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (i >= le) { /* entering a new line */
+			pls = ls;
+			ls = i;
+			const char *nl = memchr(text + i, '\n', len - i);
+			le = nl ? (size_t)(nl - text) + 1 : len;
+			nl = le < len ? memchr(text + le, '\n', len - le) : NULL;
+			nle = nl ? (size_t)(nl - text) + 1 : len;
+		}
+		s = ac->delta[(size_t)s * nc + ac->cls[u[i]]];
+		for (int32_t d = ac->out[s] >= 0 ? s : ac->dict[s]; d >= 0; d = ac->dict[d])
+			for (int32_t o = ac->out[d]; o >= 0; o = ac->out_next[o])
+				if (mark(h, ac->out_rule[o], pls, nle) < 0)
+					return MTPE_ENOMEM;
+	}
+	return 0;
+}
