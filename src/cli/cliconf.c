@@ -186,8 +186,12 @@ static mtpe_checker *entry_checker(struct cli_run *r, struct cli_run_entry *e)
 		}
 		e->chk = build(r, e->cfg, true, &err);
 		if (!e->chk) {
-			if (e->cfg && (e->cfg->ndisable || e->cfg->nseverity))
-				locate_bad_rule(r, e->cfg, &err);
+			const mtpe_config *cfg = e->cfg;
+			if (cfg && cfg->source_lang && !r->common->copts.source_lang && !err.path[0] &&
+			    strstr(err.msg, "source language"))
+				mtpe_error_at(&err, cfg->path, cfg->source_lang_line, cfg->source_lang_col);
+			else if (cfg && (cfg->ndisable || cfg->nseverity))
+				locate_bad_rule(r, cfg, &err);
 			cli_report_error(&err);
 			e->failed = true;
 		}

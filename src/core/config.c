@@ -311,6 +311,8 @@ static int parse_root(struct ctx *x, yaml_node_t *root)
 			free(c->source_lang);
 			if (!(c->source_lang = mtpe_strdup(s)))
 				return oom(x);
+			c->source_lang_line = (int)v->start_mark.line + 1;
+			c->source_lang_col = (int)v->start_mark.column + 1;
 		} else if (!strcmp(key, "rules")) {
 			e = parse_list(x, v, key, L_PATH, &c->rules, &c->nrules);
 		} else if (!strcmp(key, "dictionaries")) {
@@ -399,8 +401,17 @@ int mtpe_config_from_buffer(mtpe_config **out, const char *path, const char *dat
 	}
 	size_t bad;
 	if (!mtpe_utf8_valid(data, len, &bad)) {
-		mtpe_error_set(err, MTPE_EENCODING, "invalid UTF-8 at byte offset %zu", bad);
-		mtpe_error_at(err, path, 0, 0);
+		int line = 1, col = 1;
+		for (size_t i = 0; i < bad; i++) {
+			if (data[i] == '\n')
+				line++, col = 1;
+			else if (((unsigned char)data[i] & 0xC0) != 0x80)
+				col++;
+		}
+		mtpe_error_set(err, MTPE_EENCODING, "invalid UTF-8 at byte offset %zu; save the file as UTF-8", bad);
+		mtpe_error_at(err, c->path, line, col);
+		if (err)
+			err->offset = (long long)bad;
 		mtpe_config_free(c);
 		return MTPE_EENCODING;
 	}
@@ -413,7 +424,7 @@ int mtpe_config_from_buffer(mtpe_config **out, const char *path, const char *dat
 		const yaml_mark_t *m = parser.problem ? &parser.problem_mark : &parser.context_mark;
 		mtpe_error_set(err, MTPE_EPARSE, "YAML syntax error: %s%s%s", parser.problem ? parser.problem : "cannot parse",
 			       parser.context ? " " : "", parser.context ? parser.context : "");
-		mtpe_error_at(err, path, (int)m->line + 1, (int)m->column + 1);
+		mtpe_error_at(err, c->path, (int)m->line + 1, (int)m->column + 1);
 		yaml_parser_delete(&parser);
 		mtpe_config_free(c);
 		return MTPE_EPARSE;

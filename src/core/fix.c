@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "oututil.h"
+
 static bool selected(const mtpe_finding *f, const mtpe_fix_options *o)
 {
 	if (!f->safe || !f->nreplacements)
@@ -267,7 +269,11 @@ int mtpe_unified_diff(mtpe_buf *out, const char *path, const char *a, size_t ale
 	memset(all, OP_EQ, pre);
 	memcpy(all + pre, ops + op_i, nops - op_i);
 	memset(all + pre + (nops - op_i), OP_EQ, suf);
-	mtpe_buf_printf(out, "--- a/%s\n+++ b/%s\n", path, path);
+	const char *shown = mtpe__display_path(path);
+	if (shown[0] == '/')
+		mtpe_buf_printf(out, "--- %s\n+++ %s\n", shown, shown); /* absolute: patch -p0 */
+	else
+		mtpe_buf_printf(out, "--- a/%s\n+++ b/%s\n", shown, shown); /* relative: patch -p1 */
 	const size_t ctx = 3;
 	size_t i = 0, ai = 0, bi = 0; /* position in all, A, B */
 	while (i < total) {

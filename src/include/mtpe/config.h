@@ -56,6 +56,7 @@ typedef struct mtpe_config {
 	char *path;                 /* the file read */
 	char *dir;                  /* its folder (absolute) */
 	char *source_lang;          /* NULL = not set */
+	int source_lang_line, source_lang_col;
 	mtpe_config_str *rules; size_t nrules;             /* absolute paths */
 	mtpe_config_str *disable; size_t ndisable;
 	mtpe_config_severity *severity; size_t nseverity;

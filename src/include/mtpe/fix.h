@@ -38,7 +38,9 @@ void mtpe_fix_result_dispose(mtpe_fix_result *r);
 
 /*
  * Appends a unified diff (3 lines of context) of a -> b to out, with
- * "--- a/<path>" / "+++ b/<path>" headers; nothing when they are equal.
+ * "--- a/<path>" / "+++ b/<path>" headers for a path relative to the current
+ * folder (apply with patch -p1), "--- <path>" / "+++ <path>" for one outside
+ * it (patch -p0); nothing when they are equal.
  * Line terminators are compared and printed as they are; a missing final
  * newline is marked "\ No newline at end of file".
  */
