@@ -1,17 +1,13 @@
 /* cmd_fix.c - `mtpe fix FILE...`: apply the fixes rules mark safe, without asking. */
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "opts.h"
 #include "cliconf.h"
 #include "mtpe/fix.h"
+#include "mtpe/save.h"
 
 static void help(void)
 {
@@ -27,55 +23,6 @@ static void help(void)
 	       "  --config FILE          use this .mtpe.yaml instead of the nearest one\n"
 	       "%s",
 	       cli_common_help);
-}
-
-/* Atomic replace: temp file in the same folder, same mode, fsync, rename, fsync folder. */
-static int save_atomic(const char *path, const char *data, size_t len, mtpe_error *err)
-{
-	struct stat st;
-	char real[4096];
-	if (!realpath(path, real))
-		return mtpe_error_set(err, MTPE_EIO, "cannot resolve '%s': %s", path, strerror(errno));
-	if (stat(real, &st) != 0)
-		return mtpe_error_set(err, MTPE_EIO, "cannot stat '%s': %s", path, strerror(errno));
-	if (st.st_nlink > 1)
-		return mtpe_error_set(err, MTPE_EUNSUPPORTED, "'%s' has several hard links; not replacing it", path);
-	char dir[4096], tmp[4200];
-	snprintf(dir, sizeof(dir), "%s", real);
-	snprintf(tmp, sizeof(tmp), "%s/.mtpe-fix-XXXXXX", dirname(dir));
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		return mtpe_error_set(err, MTPE_EIO, "cannot create a temporary file next to '%s': %s", path, strerror(errno));
-	int e = 0;
-	if (fchmod(fd, st.st_mode & 07777) != 0)
-		e = errno;
-	if (!e && fchown(fd, st.st_uid, st.st_gid) != 0 && errno != EPERM)
-		e = errno;
-	for (size_t off = 0; !e && off < len;) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0) {
-			if (errno != EINTR)
-				e = errno;
-		} else {
-			off += (size_t)w;
-		}
-	}
-	if (!e && fsync(fd) != 0)
-		e = errno;
-	if (close(fd) != 0 && !e)
-		e = errno;
-	if (!e && rename(tmp, real) != 0)
-		e = errno;
-	if (e) {
-		unlink(tmp);
-		return mtpe_error_set(err, MTPE_EIO, "cannot write '%s': %s (the file is unchanged)", path, strerror(e));
-	}
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
 }
 
 static int add_only(const char ***only, size_t *n, const char *v)
@@ -199,6 +146,14 @@ int cmd_fix(int argc, char **argv)
 			runtime_error = true;
 			continue;
 		}
+		/* the identity of the bytes read: the save is refused if the file changes meanwhile */
+		mtpe_file_id id;
+		if (!diff && mtpe_file_id_get(&id, files[i], doc->data, doc->len, &err) < 0) {
+			cli_report_error(&err);
+			runtime_error = true;
+			mtpe_doc_free(doc);
+			continue;
+		}
 		mtpe_fix_options fo = MTPE_FIX_OPTIONS_INIT;
 		fo.only = only;
 		fo.nonly = nonly;
@@ -221,7 +176,7 @@ int cmd_fix(int argc, char **argv)
 				fwrite(out.ptr, 1, out.len, stdout);
 			}
 		} else if (changed) {
-			int se = save_atomic(files[i], res.data, res.len, &err);
+			int se = mtpe_save_atomic(files[i], res.data, res.len, &id, NULL, &err);
 			if (se < 0) {
 				if (!err.path[0])
 					snprintf(err.path, sizeof(err.path), "%s", doc->path);

@@ -63,14 +63,14 @@ sum_before=$(sha256sum < "$doc")
 "$mtpe" fix "${mini[@]}" --diff "$doc" > "$tmp/fix.diff"; rc=$?
 [ "$(sha256sum < "$doc")" = "$sum_before" ] && [ $rc -le 1 ] && ok "fix --diff writes nothing (exit $rc)" || bad "fix --diff changed the file or failed ($rc)"
 grep -q '^+.*The Foreign Ministry said' "$tmp/fix.diff" && ok "fix --diff shows the fix" || bad "fix --diff output: $(cat "$tmp/fix.diff")"
-ino_before=$(stat -c %i "$doc")
+ino_before=$(stat -c %i "$doc"); files_before=$(ls -A "$tmp")
 "$mtpe" fix "${mini[@]}" "$doc" 2> "$tmp/fix.err"; rc=$?
 [ $rc -le 1 ] && ok "fix ran (exit $rc): $(cat "$tmp/fix.err")" || bad "fix failed: rc=$rc $(cat "$tmp/fix.err")"
 cmp -s "$tmp/expected.txt" "$doc" && ok "fixed file = original with the safe replacements spliced in (BOM, CRLF, tabs, no final newline kept)" ||
   { bad "fixed bytes differ from the splice"; diff <(od -c "$tmp/expected.txt") <(od -c "$doc") | head; }
 [ "$(stat -c %a "$doc")" = 640 ] && ok "mode 640 kept" || bad "mode changed to $(stat -c %a "$doc")"
 [ "$(stat -c %i "$doc")" != "$ino_before" ] && ok "written by rename (new inode)" || bad "file rewritten in place"
-ls -A "$tmp" | grep -q '^\.mtpe-fix' && bad "a temporary file was left behind" || ok "no temporary file left"
+[ "$(ls -A "$tmp")" = "$files_before" ] && ok "no temporary file left" || bad "files left behind: $(ls -A "$tmp")"
 cp "$tmp/orig.txt" "$tmp/patched.txt"
 (cd "$tmp" && sed "s#^--- .*#--- patched.txt#; s#^+++ .*#+++ patched.txt#" fix.diff | patch -s -p0) &&
   cmp -s "$tmp/patched.txt" "$doc" && ok "the --diff patch gives the same bytes as fix" || bad "patch of --diff differs from fix"
