@@ -63,7 +63,7 @@ sum_before=$(sha256sum < "$doc")
 "$mtpe" fix "${mini[@]}" --diff "$doc" > "$tmp/fix.diff"; rc=$?
 [ "$(sha256sum < "$doc")" = "$sum_before" ] && [ $rc -le 1 ] && ok "fix --diff writes nothing (exit $rc)" || bad "fix --diff changed the file or failed ($rc)"
 grep -q '^+.*The Foreign Ministry said' "$tmp/fix.diff" && ok "fix --diff shows the fix" || bad "fix --diff output: $(cat "$tmp/fix.diff")"
-ino_before=$(stat -c %i "$doc"); files_before=$(ls -A "$tmp")
+: > "$tmp/fix.err"; ino_before=$(stat -c %i "$doc"); files_before=$(ls -A "$tmp")
 "$mtpe" fix "${mini[@]}" "$doc" 2> "$tmp/fix.err"; rc=$?
 [ $rc -le 1 ] && ok "fix ran (exit $rc): $(cat "$tmp/fix.err")" || bad "fix failed: rc=$rc $(cat "$tmp/fix.err")"
 cmp -s "$tmp/expected.txt" "$doc" && ok "fixed file = original with the safe replacements spliced in (BOM, CRLF, tabs, no final newline kept)" ||
