@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -112,19 +113,31 @@ int cmd_review(int argc, char **argv)
 		o.personal_path = personal;
 		o.dopts = common.dopts;
 		o.no_journal = no_journal;
+		const char *term = getenv("TERM");
+		bool line = no_curses || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || !term || !*term ||
+			    !strcmp(term, "dumb");
+		/* on screen, a big file opens on a quick check of its start while a second
+		 * checker (checkers are not thread-safe) checks it all in the background */
+		mtpe_checker *bg = NULL;
+		if (!line && !getenv("MTPE_REVIEW_SYNC")) {
+			for (size_t i = 0; i < nfiles && !bg; i++) {
+				struct stat st;
+				if (stat(files[i], &st) == 0 && S_ISREG(st.st_mode) && st.st_size > (off_t)(256 << 10))
+					bg = cli_checker_new(&common);
+			}
+		}
+		o.bg_chk = bg;
 		mtpe_error err;
 		mtpe_error_clear(&err);
 		if (tui_app_init(&app, &o, files, nfiles, &err) < 0) {
 			cli_report_error(&err);
 			tui_app_dispose(&app);
+			mtpe_checker_free(bg);
 			mtpe_checker_free(chk);
 			free(personal);
 			free(files);
 			return EXIT_RUNTIME;
 		}
-		const char *term = getenv("TERM");
-		bool line = no_curses || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || !term || !*term ||
-			    !strcmp(term, "dumb");
 		if (line) {
 			tui_line_options lo = { dump_w, dump_h };
 			rc = tui_run_line(&app, stdin, stdout, &lo);
@@ -138,7 +151,14 @@ int cmd_review(int argc, char **argv)
 		if (unsaved)
 			fprintf(stderr, "mtpe: %zu unsaved change%s kept in the journal; run 'mtpe review' on the same "
 					"file%s to resume\n", unsaved, unsaved == 1 ? "" : "s", app.nfiles > 1 ? "s" : "");
+		if (tui_app_busy(&app) || app.worker_started) {
+			/* quitting while the background check runs: everything that matters is
+			 * saved or journaled (fsync'd), so leave without waiting for it */
+			fflush(NULL);
+			_exit(rc);
+		}
 		tui_app_dispose(&app);
+		mtpe_checker_free(bg);
 		mtpe_checker_free(chk);
 		free(personal);
 		free(files);

@@ -1148,6 +1148,99 @@ long mtpe_session_find_hit(const mtpe_session *s, size_t offset, size_t length, 
 	return -1;
 }
 
+/* ---- merge of a complete check ------------------------------------------- */
+
+/* True if an initial hit among the first n in document order has f's identity. */
+static bool has_initial(const mtpe_session *s, size_t n, const mtpe_finding *f)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (s->hits[s->order[mid]].f.offset < f->offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t p = lo; p < n && s->hits[s->order[p]].f.offset == f->offset; p++) {
+		const mtpe_hit *h = &s->hits[s->order[p]];
+		if (h->origin == 0 && h->f.length == f->length && !strcmp(h->f.rule, f->rule))
+			return true;
+	}
+	return false;
+}
+
+int mtpe_session_merge(mtpe_session *s, mtpe_findings *fs, mtpe_error *err)
+{
+	size_t old = s->nhits;
+	int error = grow_hits(s, fs->len + 1);
+	if (error < 0) {
+		mtpe_findings_dispose(fs);
+		return mtpe_error_set(err, error, "out of memory");
+	}
+	for (size_t i = 0; i < fs->len; i++) {
+		mtpe_finding *f = &fs->items[i];
+		if (f->offset > s->doc->len || f->length > s->doc->len - f->offset || has_initial(s, old, f)) {
+			mtpe_finding_dispose(f);
+			continue;
+		}
+		mtpe_hit *h = &s->hits[s->nhits];
+		memset(h, 0, sizeof(*h));
+		h->f = *f;
+		memset(f, 0, sizeof(*f));
+		if (!h->f.text)
+			h->f.text = mtpe_strndup(s->doc->data + h->f.offset, h->f.length);
+		h->alive = true;
+		h->dec = -1;
+		s->nhits++;
+	}
+	free(fs->items);
+	fs->items = NULL;
+	fs->len = fs->cap = 0;
+	/* new hits: sort them (insertion sort on nearly sorted input), then merge the orders */
+	size_t nn = s->nhits - old;
+	size_t *neu = mtpe_malloc((nn + 1) * sizeof(size_t));
+	size_t *merged = mtpe_malloc((s->nhits + 1) * sizeof(size_t));
+	if (!neu || !merged) {
+		free(neu);
+		free(merged);
+		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < nn; i++) {
+		size_t v = old + i, j = i;
+		while (j > 0 && hit_cmp(s, neu[j - 1], v) > 0) {
+			neu[j] = neu[j - 1];
+			j--;
+		}
+		neu[j] = v;
+	}
+	size_t a = 0, b = 0, k = 0;
+	while (a < old || b < nn) {
+		if (b >= nn || (a < old && hit_cmp(s, s->order[a], neu[b]) < 0))
+			merged[k++] = s->order[a++];
+		else
+			merged[k++] = neu[b++];
+	}
+	memcpy(s->order, merged, s->nhits * sizeof(size_t));
+	for (size_t p = 0; p < s->nhits; p++)
+		s->pos[s->order[p]] = p;
+	free(neu);
+	free(merged);
+	/* state of the new hits: accepted fixes they overlap, ignores in force */
+	for (size_t i = old; i < s->nhits; i++) {
+		for (size_t e = 0; e < s->neff; e++) {
+			const mtpe_decision *d = &s->decs[s->eff[e]];
+			if (overlaps(hstart(s, d->hit), hend(s, d->hit), hstart(s, i), hend(s, i))) {
+				s->hits[i].obsoleted_by = d->id;
+				break;
+			}
+		}
+		filter_new_hit(s, i);
+	}
+	if ((error = refresh(s)) < 0)
+		return mtpe_error_set(err, error, "out of memory");
+	return 0;
+}
+
 /* ---- splice and rebase ---------------------------------------------------- */
 
 int mtpe_session_splice(const mtpe_session *s, char **out, size_t *outlen)

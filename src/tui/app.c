@@ -118,19 +118,55 @@ static int open_file(tui_app *a, tui_file *f, const char *path, mtpe_error *err)
 		mtpe_doc_free(doc);
 		return mtpe_error_set(err, MTPE_ECHANGED, "'%s' changed while it was being read", path);
 	}
+	if (!a->o.no_journal) {
+		if ((error = mtpe_journal_open(&f->j, f->realpath, f->id.sha, a->o.state_dir, err)) < 0) {
+			mtpe_doc_free(doc);
+			return error;
+		}
+		f->recoverable = mtpe_journal_recoverable(f->j);
+	}
 	mtpe_session_options so = MTPE_SESSION_OPTIONS_INIT;
 	so.personal_path = a->o.personal_path;
-	if ((error = mtpe_session_new(&f->s, doc, a->o.chk, NULL, &so, err)) < 0) {
+	mtpe_findings quick = MTPE_FINDINGS_INIT;
+	bool use_quick = false;
+	size_t qb = a->o.quick_bytes ? a->o.quick_bytes : (size_t)128 << 10;
+	/* a big plain-text file opens on a quick check of its start; a worker checks it all */
+	if (a->o.bg_chk && !f->recoverable && doc->nregions == 1 && !doc->regions[0].map && doc->len > 2 * qb) {
+		const mtpe_region *r = &doc->regions[0];
+		size_t L = qb < r->text_len ? qb : r->text_len;
+		while (L > 0 && r->text[L - 1] != '\n')
+			L--;
+		if (L > 0 && mtpe_checker_check_text(a->o.chk, r->text, L, &quick, NULL) == 0) {
+			size_t keep = 0;
+			for (size_t i = 0; i < quick.len; i++) {
+				mtpe_finding *q = &quick.items[i];
+				/* findings near the cut may depend on what follows: the full check brings them */
+				if (q->offset + q->length + 256 > L) {
+					mtpe_finding_dispose(q);
+					continue;
+				}
+				q->offset += r->file_start;
+				q->unit = NULL;
+				mtpe_doc_linecol(doc, q->offset, &q->line, &q->column);
+				mtpe_doc_linecol(doc, q->offset + q->length, &q->end_line, &q->end_column);
+				quick.items[keep++] = *q;
+			}
+			quick.len = keep;
+			use_quick = true;
+		} else {
+			mtpe_findings_dispose(&quick);
+		}
+	}
+	if ((error = mtpe_session_new(&f->s, doc, a->o.chk, use_quick ? &quick : NULL, &so, err)) < 0) {
+		mtpe_findings_dispose(&quick);
 		if (!err->path[0])
 			snprintf(err->path, sizeof(err->path), "%s", path);
 		return error;
 	}
-	if (!a->o.no_journal) {
-		if ((error = mtpe_journal_open(&f->j, f->realpath, f->id.sha, a->o.state_dir, err)) < 0)
-			return error;
-		f->recoverable = mtpe_journal_recoverable(f->j);
+	if (use_quick)
+		atomic_store(&f->bg_state, TUI_BG_PENDING);
+	if (f->j)
 		mtpe_session_set_journal(f->s, f->j);
-	}
 	f->resume_done = f->recoverable == 0;
 	f->cur = mtpe_session_first(f->s);
 	return 0;
@@ -143,6 +179,67 @@ static void close_file(tui_file *f)
 	free(f->path);
 	free(f->realpath);
 	memset(f, 0, sizeof(*f));
+}
+
+/* The worker: checks every pending file with its own checker; touches nothing else. */
+static void *worker(void *arg)
+{
+	tui_app *a = arg;
+	for (size_t i = 0; i < a->nfiles; i++) {
+		tui_file *f = &a->files[i];
+		if (atomic_load(&f->bg_state) != TUI_BG_PENDING)
+			continue;
+		mtpe_error_clear(&f->bg_err);
+		if (mtpe_checker_check(a->o.bg_chk, mtpe_session_doc(f->s), &f->bg, NULL, &f->bg_err) < 0 &&
+		    !f->bg_err.code)
+			f->bg_err.code = MTPE_EIO;
+		atomic_store(&f->bg_state, TUI_BG_DONE);
+	}
+	return NULL;
+}
+
+int tui_app_poll(tui_app *a)
+{
+	int r = 0;
+	for (size_t i = 0; i < a->nfiles; i++) {
+		tui_file *f = &a->files[i];
+		if (atomic_load(&f->bg_state) != TUI_BG_DONE)
+			continue;
+		atomic_store(&f->bg_state, TUI_BG_MERGED);
+		mtpe_error err;
+		mtpe_error_clear(&err);
+		if (f->bg_err.code) {
+			msg(a, true, "checking %s failed: %s; only its start was checked", f->path, f->bg_err.msg);
+			mtpe_findings_dispose(&f->bg);
+		} else if (mtpe_session_merge(f->s, &f->bg, &err) < 0) {
+			msg(a, true, "%s", err.msg);
+		}
+		if (f->cur < 0)
+			f->cur = mtpe_session_first(f->s);
+		r = TUI_R_REDRAW;
+	}
+	if (a->worker_started && !tui_app_busy(a)) {
+		pthread_join(a->worker, NULL); /* done: it returns at once */
+		a->worker_started = false;
+	}
+	return r;
+}
+
+bool tui_app_busy(const tui_app *a)
+{
+	for (size_t i = 0; i < a->nfiles; i++)
+		if (atomic_load(&a->files[i].bg_state) == TUI_BG_PENDING)
+			return true;
+	return false;
+}
+
+void tui_app_wait(tui_app *a)
+{
+	if (a->worker_started) {
+		pthread_join(a->worker, NULL);
+		a->worker_started = false;
+	}
+	tui_app_poll(a);
 }
 
 int tui_app_init(tui_app *a, const tui_app_options *o, const char *const *paths, size_t n, mtpe_error *err)
@@ -161,11 +258,27 @@ int tui_app_init(tui_app *a, const tui_app_options *o, const char *const *paths,
 			return error;
 		}
 	}
+	if (tui_app_busy(a)) {
+		if (pthread_create(&a->worker, NULL, worker, a) == 0) {
+			a->worker_started = true;
+		} else {
+			/* no thread: check now */
+			a->worker_started = false;
+			worker(a);
+			tui_app_poll(a);
+		}
+	}
 	return 0;
 }
 
 void tui_app_dispose(tui_app *a)
 {
+	if (a->worker_started) {
+		pthread_join(a->worker, NULL);
+		a->worker_started = false;
+	}
+	for (size_t i = 0; i < a->nfiles; i++)
+		mtpe_findings_dispose(&a->files[i].bg);
 	for (size_t i = 0; i < a->nfiles; i++)
 		close_file(&a->files[i]);
 	free(a->files);
@@ -270,6 +383,7 @@ static int write_file(tui_app *a, tui_file *f, bool *wrote)
 int tui_app_write_all(tui_app *a)
 {
 	size_t written = 0;
+	tui_app_wait(a); /* the save rebases the session: the worker must be done with the bytes */
 	for (size_t i = 0; i < a->nfiles; i++) {
 		bool w;
 		int error = write_file(a, &a->files[i], &w);
@@ -367,7 +481,9 @@ static void advance(tui_app *a)
 		if (i != a->cur)
 			other += c.pending;
 	}
-	if (other)
+	if (atomic_load(&tui_app_file(a)->bg_state) == TUI_BG_PENDING)
+		msg(a, false, "all hits so far decided; the rest of the file is still being checked");
+	else if (other)
 		msg(a, false, "all hits in this file decided; > for the next file (%zu left there), w to write", other);
 	else
 		msg(a, false, "all hits decided; w writes, x writes and quits");

@@ -10,6 +10,8 @@
 #ifndef MTPE_TUI_APP_H
 #define MTPE_TUI_APP_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -53,7 +55,14 @@ typedef struct tui_file {
 	size_t recoverable;  /* decisions found in the journal at open */
 	bool resume_done;
 	bool saved;          /* written at least once in this session */
+	/* progressive open: the UI starts on a quick check of the file's start
+	 * while a worker thread checks the whole file */
+	atomic_int bg_state; /* TUI_BG_* */
+	mtpe_findings bg;    /* the worker's findings (owned by the worker until DONE) */
+	mtpe_error bg_err;
 } tui_file;
+
+enum { TUI_BG_NONE = 0, TUI_BG_PENDING, TUI_BG_DONE, TUI_BG_MERGED };
 
 typedef struct tui_app_options {
 	mtpe_checker *chk;          /* borrowed */
@@ -61,6 +70,8 @@ typedef struct tui_app_options {
 	const char *state_dir;      /* journal folder override (NULL = XDG) */
 	mtpe_doc_options dopts;
 	bool no_journal;
+	mtpe_checker *bg_chk;       /* second checker for the worker thread; NULL = check synchronously */
+	size_t quick_bytes;         /* quick check of this many bytes first (0 = 128 KiB) */
 } tui_app_options;
 
 typedef struct tui_app {
@@ -80,6 +91,8 @@ typedef struct tui_app {
 	bool quit;
 	int exit_code;
 	unsigned long keys;   /* keys handled (for the benchmark and tests) */
+	pthread_t worker;
+	bool worker_started;
 } tui_app;
 
 /*
@@ -92,6 +105,12 @@ void tui_app_dispose(tui_app *a);
 void tui_app_start(tui_app *a);
 /* Handles one key; returns TUI_R_* flags. */
 int tui_app_key(tui_app *a, int key);
+/* Merges the results of finished background checks; returns TUI_R_REDRAW if any. */
+int tui_app_poll(tui_app *a);
+/* True while a background check is still running. */
+bool tui_app_busy(const tui_app *a);
+/* Waits for the background checks and merges them. */
+void tui_app_wait(tui_app *a);
 
 /* Current file / session / hit (hit may be -1). */
 tui_file *tui_app_file(const tui_app *a);

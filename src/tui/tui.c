@@ -190,7 +190,12 @@ int tui_run_curses(tui_app *a)
 		if (a->quit)
 			break;
 		wint_t wc;
+		/* while a background check runs, wake up to merge its results */
+		bool busy = tui_app_busy(a) || a->worker_started;
+		timeout(busy ? 100 : -1);
 		int r = get_wch(&wc);
+		if (busy)
+			tui_app_poll(a);
 		if (r == ERR)
 			continue;
 		if (r == OK && wc == TUI_CTRL('z')) {

@@ -447,7 +447,12 @@ static void render_status(tui_view *v, const tui_app *a)
 	char files[32] = "";
 	if (a->nfiles > 1)
 		snprintf(files, sizeof(files), " (%zu/%zu)", a->cur + 1, a->nfiles);
-	snprintf(buf, sizeof(buf), "  hit %zu/%zu %u%%  done %zu  left %zu  %s", rank, c.total, pct, c.done, c.pending, st);
+	bool checking = atomic_load(&f->bg_state) == TUI_BG_PENDING;
+	if (checking)
+		snprintf(buf, sizeof(buf), "  hit %zu/%zu+  done %zu  checking...  %s", rank, c.total, c.done, st);
+	else
+		snprintf(buf, sizeof(buf), "  hit %zu/%zu %u%%  done %zu  left %zu  %s", rank, c.total, pct, c.done,
+			 c.pending, st);
 	int rw = (int)tui_str_width(buf, strlen(buf)) + (int)strlen(files) + 14;
 	size_t nl = strlen(name);
 	while (nl > 1 && (int)tui_str_width(name, nl) > v->w - rw)

@@ -189,6 +189,15 @@ long mtpe_session_find_hit(const mtpe_session *s, size_t offset, size_t length, 
 int mtpe_session_push_placeholder(mtpe_session *s, mtpe_decision_kind kind, const char *text);
 
 /*
+ * Adds findings of a later, complete check of the same bytes (moved out of
+ * fs, which is left empty): those already present as initial hits (same
+ * offset, length and rule) are dropped, the others become initial hits, with
+ * the ignores in force applied and those overlapping an accepted fix marked
+ * obsolete. Used when the UI opens on a quick check of the file's start.
+ */
+int mtpe_session_merge(mtpe_session *s, mtpe_findings *fs, mtpe_error *err);
+
+/*
  * After a successful save of the spliced bytes: makes them the new original.
  * Hits not changed by an accepted fix move to the new offsets and keep their
  * state (kept hits stay decided, ignores stay in force); the undo history is
