@@ -32,6 +32,17 @@ struct cache_entry {
 	uint32_t hash;
 	uint32_t len;
 	bool ok;
+	const char *flags; /* stems: affix flags from the .dic ("" for none) */
+};
+
+/* One affix entry of the .aff file (single-character flags, as en_US uses). */
+struct affix {
+	bool pfx, cross;
+	char flag;
+	char strip[16], add[32];
+	size_t sl, al;
+	uint8_t cond[16][32]; /* per position: a 256-bit set of allowed bytes */
+	size_t nc;
 };
 
 struct wordset {
@@ -45,6 +56,9 @@ struct mtpe_speller {
 	char *aff, *dic;
 	struct wordset stems;  /* .dic stems as written */
 	struct wordset added;  /* words added from lists, as written */
+	struct affix *affixes; /* the .aff's PFX/SFX entries, when we can apply them ourselves */
+	size_t naffixes;
+	bool own_affixes;      /* our stems + affixes answer ASCII words exactly like hunspell */
 	struct wordset alt;    /* stems of a second variety (en_GB), read on first use */
 	char *alt_dic;
 	bool alt_tried;
@@ -188,21 +202,21 @@ static int load_stems(struct wordset *ws, const char *dic)
 			continue;
 		if (line[n] == '/' && memchr(line + n, 'c', ll - n))
 			continue; /* compound-only, or has an unknown flag set: let hunspell decide */
+		const char *flags = "";
+		if (line[n] == '/') {
+			char *fe = line + n + 1;
+			fe[strcspn(fe, " \t\r\n")] = '\0';
+			flags = fe;
+		}
 		line[n] = '\0';
 		if ((ws->used + 1) * 2 > ws->cap)
 			break;
+		/* duplicates are kept: the same stem may come with different flags */
 		uint32_t h = hash_bytes(line, n);
 		size_t j = h & (cap - 1);
-		bool dup = false;
-		while (ws->t[j].word && !dup) {
-			dup = ws->t[j].hash == h && ws->t[j].len == n && !memcmp(ws->t[j].word, line, n);
-			j = (j + 1) & (cap - 1);
-		}
-		if (dup)
-			continue;
-		j = h & (cap - 1);
 		while (ws->t[j].word)
 			j = (j + 1) & (cap - 1);
+		ws->t[j].flags = flags;
 		ws->t[j].word = line;
 		ws->t[j].hash = h;
 		ws->t[j].len = (uint32_t)n;
@@ -210,6 +224,8 @@ static int load_stems(struct wordset *ws, const char *dic)
 	}
 	return 0;
 }
+
+static void load_affixes(mtpe_speller *sp, const char *aff);
 
 int mtpe_speller_new(mtpe_speller **out, const char *aff, const char *dic, mtpe_error *err)
 {
@@ -231,6 +247,8 @@ int mtpe_speller_new(mtpe_speller **out, const char *aff, const char *dic, mtpe_
 	sp->cap = 4096;
 	sp->tab = mtpe_calloc(sp->cap, sizeof(struct cache_entry));
 	int error = !sp->aff || !sp->dic || !sp->tab ? MTPE_ENOMEM : load_stems(&sp->stems, sp->dic);
+	if (!error)
+		load_affixes(sp, aff);
 	if (error < 0) {
 		mtpe_speller_free(sp);
 		return mtpe_error_set(err, error, error == MTPE_ENOMEM ? "out of memory" : "cannot read hunspell dictionary '%s'", dic);
@@ -271,6 +289,7 @@ void mtpe_speller_free(mtpe_speller *sp)
 	free(sp->tab);
 	set_remove_all(&sp->stems);
 	set_remove_all(&sp->added);
+	free(sp->affixes);
 	if (sp->h)
 		Hunspell_destroy(sp->h);
 	free(sp->aff);
@@ -279,6 +298,8 @@ void mtpe_speller_free(mtpe_speller *sp)
 	free(sp->alt_dic);
 	free(sp);
 }
+
+static void cache_clear(mtpe_speller *sp);
 
 static bool checkable(const char *w, size_t len)
 {
@@ -327,14 +348,251 @@ static bool in_set_cased(const struct wordset *ws, const char *w, size_t len)
 	return false;
 }
 
+/* Parses an affix condition ("[^aeiou]y", ".", "e") into per-position byte sets. */
+static bool parse_cond(struct affix *a, const char *c)
+{
+	a->nc = 0;
+	if (!strcmp(c, "."))
+		return true;
+	while (*c) {
+		if (a->nc >= 16)
+			return false;
+		uint8_t *set = a->cond[a->nc++];
+		memset(set, 0, 32);
+		if (*c == '[') {
+			bool neg = c[1] == '^';
+			const char *q = c + (neg ? 2 : 1);
+			uint8_t tmp[32] = { 0 };
+			while (*q && *q != ']') {
+				tmp[(unsigned char)*q >> 3] |= (uint8_t)(1u << ((unsigned char)*q & 7));
+				q++;
+			}
+			if (*q != ']')
+				return false;
+			for (int i = 0; i < 32; i++)
+				set[i] = neg ? (uint8_t)~tmp[i] : tmp[i];
+			c = q + 1;
+		} else if (*c == '.') {
+			memset(set, 0xFF, 32);
+			c++;
+		} else {
+			set[(unsigned char)*c >> 3] |= (uint8_t)(1u << ((unsigned char)*c & 7));
+			c++;
+		}
+	}
+	return true;
+}
+
+static bool cond_ok(const struct affix *a, const char *stem, size_t n)
+{
+	if (a->nc > n)
+		return false;
+	const char *base = a->pfx ? stem : stem + n - a->nc;
+	for (size_t i = 0; i < a->nc; i++) {
+		unsigned char c = (unsigned char)base[i];
+		if (!(a->cond[i][c >> 3] & (1u << (c & 7))))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Reads the PFX/SFX entries of an .aff file. Our own lookup is used only for
+ * simple affix files (single-character flags, no twofold affixes, no FLAG,
+ * COMPLEXPREFIXES or circumfixes): otherwise hunspell answers every word.
+ */
+static void load_affixes(mtpe_speller *sp, const char *aff)
+{
+	FILE *f = fopen(aff, "r");
+	char line[512];
+	size_t cap = 0;
+	bool ok = f != NULL;
+	char cross[256] = { 0 };
+	while (ok && fgets(line, sizeof(line), f)) {
+		char kind[8], flag[8], a1[64], a2[64], a3[128];
+		if (!strncmp(line, "FLAG", 4) || !strncmp(line, "COMPLEXPREFIXES", 15) || !strncmp(line, "CIRCUMFIX", 9) ||
+		    !strncmp(line, "NEEDAFFIX", 9) || !strncmp(line, "FORBIDDENWORD", 13) || !strncmp(line, "KEEPCASE", 8) ||
+		    !strncmp(line, "IGNORE", 6) || !strncmp(line, "FULLSTRIP", 9) || !strncmp(line, "CHECKSHARPS", 11)) {
+			ok = false;
+			break;
+		}
+		if (strncmp(line, "PFX", 3) && strncmp(line, "SFX", 3))
+			continue;
+		int k = sscanf(line, "%7s %7s %63s %63s %127s", kind, flag, a1, a2, a3);
+		if (k < 4 || strlen(flag) != 1) {
+			ok = false;
+			break;
+		}
+		if (k == 4) { /* header: PFX A Y 1 */
+			cross[(unsigned char)flag[0]] = a1[0] == 'Y';
+			continue;
+		}
+		if (strchr(a2, '/')) { /* twofold affix */
+			ok = false;
+			break;
+		}
+		if (sp->naffixes == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct affix *na = mtpe_realloc(sp->affixes, cap * sizeof(*na));
+			if (!na) {
+				ok = false;
+				break;
+			}
+			sp->affixes = na;
+		}
+		struct affix *a = &sp->affixes[sp->naffixes];
+		memset(a, 0, sizeof(*a));
+		a->pfx = kind[0] == 'P';
+		a->flag = flag[0];
+		a->cross = cross[(unsigned char)flag[0]];
+		if (strcmp(a1, "0"))
+			snprintf(a->strip, sizeof(a->strip), "%s", a1);
+		if (strcmp(a2, "0"))
+			snprintf(a->add, sizeof(a->add), "%s", a2);
+		a->sl = strlen(a->strip);
+		a->al = strlen(a->add);
+		if (!parse_cond(a, a3)) {
+			ok = false;
+			break;
+		}
+		sp->naffixes++;
+	}
+	if (f)
+		fclose(f);
+	sp->own_affixes = ok;
+}
+
+/* True if some stem entry equal to w has flag (0 = any entry). */
+static bool stem_with_flag(const struct wordset *ws, const char *w, size_t n, char flag)
+{
+	if (!ws->t)
+		return false;
+	uint32_t h = hash_bytes(w, n);
+	size_t j = h & (ws->cap - 1);
+	while (ws->t[j].word) {
+		const struct cache_entry *e = &ws->t[j];
+		if (e->hash == h && e->len == n && !memcmp(e->word, w, n) && (!flag || (e->flags && strchr(e->flags, flag))))
+			return true;
+		j = (j + 1) & (ws->cap - 1);
+	}
+	return false;
+}
+
+/* Suffix forms: stem + add; flag2 (0 = none) is a prefix flag the stem must also carry. */
+static bool sfx_check(const mtpe_speller *sp, const char *w, size_t n, char pflag)
+{
+	char stem[128];
+	for (size_t i = 0; i < sp->naffixes; i++) {
+		const struct affix *a = &sp->affixes[i];
+		if (a->pfx || (pflag && !a->cross) || a->al > n || memcmp(w + n - a->al, a->add, a->al))
+			continue;
+		size_t sn = n - a->al;
+		if (sn + a->sl == 0 || sn + a->sl >= sizeof(stem))
+			continue;
+		memcpy(stem, w, sn);
+		memcpy(stem + sn, a->strip, a->sl);
+		sn += a->sl;
+		if (!cond_ok(a, stem, sn) || !stem_with_flag(&sp->stems, stem, sn, a->flag))
+			continue;
+		if (!pflag || stem_with_flag(&sp->stems, stem, sn, pflag)) {
+			/* both flags on the same entry is what hunspell needs; entries rarely differ */
+			return true;
+		}
+	}
+	return false;
+}
+
+/* hunspell's lookup of one case form: a stem, a stem + suffix, prefix + stem (+ suffix). */
+static bool form_ok(const mtpe_speller *sp, const char *w, size_t n)
+{
+	char stem[128];
+	if (stem_with_flag(&sp->stems, w, n, 0) || sfx_check(sp, w, n, 0))
+		return true;
+	for (size_t i = 0; i < sp->naffixes; i++) {
+		const struct affix *a = &sp->affixes[i];
+		if (!a->pfx || a->al > n || memcmp(w, a->add, a->al))
+			continue;
+		size_t rest = n - a->al;
+		if (a->sl + rest == 0 || a->sl + rest >= sizeof(stem))
+			continue;
+		memcpy(stem, a->strip, a->sl);
+		memcpy(stem + a->sl, w + a->al, rest);
+		size_t sn = a->sl + rest;
+		if (cond_ok(a, stem, sn) && stem_with_flag(&sp->stems, stem, sn, a->flag))
+			return true;
+		if (a->cross && sfx_check(sp, stem, sn, a->flag))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Our answer for an ASCII word, following hunspell's case rules: a lower-case
+ * word as is; a capitalized word as is or lower-cased; an upper-case word as
+ * is, capitalized or lower-cased; a mixed-case word as is.
+ */
+static bool own_check(const mtpe_speller *sp, const char *w, size_t n)
+{
+	char t[128];
+	bool upper_first = isupper((unsigned char)w[0]), rest_lower = true, all_upper = true;
+	for (size_t i = 0; i < n; i++) {
+		if (islower((unsigned char)w[i]))
+			all_upper = false;
+		if (i && isupper((unsigned char)w[i]))
+			rest_lower = false;
+	}
+	if (form_ok(sp, w, n))
+		return true;
+	if (n >= sizeof(t) || !upper_first)
+		return false;
+	if (rest_lower || all_upper) {
+		for (size_t i = 0; i < n; i++)
+			t[i] = (char)tolower((unsigned char)w[i]);
+		if (form_ok(sp, t, n))
+			return true;
+		if (all_upper) {
+			t[0] = w[0];
+			return form_ok(sp, t, n);
+		}
+	}
+	return false;
+}
+
+void mtpe_speller_use_own_affixes(mtpe_speller *sp, bool on)
+{
+	sp->own_affixes = on && sp->affixes;
+	cache_clear(sp);
+}
+
 /* Hunspell wants NUL-terminated words; words here are short (< 100 bytes). */
 static bool raw_spell(mtpe_speller *sp, const char *w, size_t len)
 {
 	char tmp[MAX_WORD_BYTES + 1];
 	if (!checkable(w, len))
 		return true;
-	if (in_set_cased(&sp->stems, w, len) || in_set_cased(&sp->added, w, len))
+	if (in_set_cased(&sp->added, w, len))
 		return true;
+	if (sp->own_affixes && len < 100) {
+		/* ASCII words (the curly apostrophe read as ', as the .aff's ICONV says) are answered here */
+		char a[MAX_WORD_BYTES + 1];
+		size_t k = 0;
+		bool ascii = true;
+		for (size_t i = 0; i < len && ascii; i++) {
+			unsigned char c = (unsigned char)w[i];
+			if (c == 0xE2 && i + 2 < len && (unsigned char)w[i + 1] == 0x80 && (unsigned char)w[i + 2] == 0x99) {
+				a[k++] = '\'';
+				i += 2;
+			} else if (c < 0x80 && c != '-' && c != '.') {
+				a[k++] = (char)c;
+			} else {
+				ascii = false;
+			}
+		}
+		if (ascii && k && !isdigit((unsigned char)a[0]))
+			return own_check(sp, a, k) || in_set_cased(&sp->added, a, k);
+	} else if (in_set_cased(&sp->stems, w, len)) {
+		return true;
+	}
 	if (!ensure_h(sp))
 		return true; /* no dictionary: nothing is flagged */
 	memcpy(tmp, w, len);

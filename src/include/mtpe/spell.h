@@ -47,6 +47,12 @@ bool mtpe_speller_near_miss(mtpe_speller *sp, const char *word, size_t len);
 /* True if the lower-cased form of word is a plain dictionary word. */
 bool mtpe_speller_is_dict_word(mtpe_speller *sp, const char *word, size_t len);
 
+/*
+ * Test hook: answer ASCII words from our own reading of the .dic/.aff (the
+ * default when the affix file is simple enough), or always ask hunspell.
+ */
+void mtpe_speller_use_own_affixes(mtpe_speller *sp, bool on);
+
 /* Appends word to the personal dictionary file at path (atomic rewrite, deduplicated). */
 int mtpe_personal_add(const char *path, const char *word, mtpe_error *err);
 /* Removes word from the personal dictionary file. */
