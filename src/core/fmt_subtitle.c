@@ -240,6 +240,12 @@ int fmt_parse_vtt(mtpe_doc *doc, mtpe_error *err)
 		ordinal++;
 		char unit[96];
 		struct line t = l;
+		size_t ts0 = l.start;
+		if (!timing_here && timestamp(doc->data, l.end, &ts0)) {
+			/* a timing line with a broken arrow, not a cue identifier */
+			error = fmt_parse_error(err, doc, ts0, "bad cue timing (expected 'MM:SS.mmm --> MM:SS.mmm' or 'HH:MM:SS.mmm --> ...')");
+			break;
+		}
 		if (!timing_here) {
 			snprintf(unit, sizeof(unit), "cue %.*s", (int)(n < 60 ? n : 60), s);
 			if (!get_line(doc, l.next, &t)) {
