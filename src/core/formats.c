@@ -530,6 +530,40 @@ int mtpe_formats_escape(const mtpe_doc *doc, size_t file_offset, const char *tex
 	return 0;
 }
 
+char *mtpe_formats_apply_fixes(const mtpe_doc *doc, const mtpe_finding *const *fs, size_t n, size_t *outlen,
+			       size_t *skipped)
+{
+	mtpe_buf b = MTPE_BUF_INIT;
+	size_t pos = 0, skip = 0;
+	mtpe_buf_put(&b, "", 0);
+	for (size_t i = 0; i < n; i++) {
+		const mtpe_finding *f = fs[i];
+		if (!f->nreplacements || f->offset < pos || f->offset + f->length > doc->len)
+			continue; /* overlapping or out of range */
+		size_t mark = b.len;
+		mtpe_buf_put(&b, doc->data + pos, f->offset - pos);
+		int rc = mtpe_formats_escape(doc, f->offset, f->replacements[0], &b);
+		if (rc == MTPE_EUNSUPPORTED) {
+			b.len = mark; /* leave this span as it was */
+			if (b.ptr)
+				b.ptr[b.len] = '\0';
+			skip++;
+			continue;
+		}
+		pos = f->offset + f->length;
+	}
+	mtpe_buf_put(&b, doc->data + pos, doc->len - pos);
+	if (skipped)
+		*skipped = skip;
+	if (b.oom) {
+		mtpe_buf_dispose(&b);
+		return NULL;
+	}
+	if (outlen)
+		*outlen = b.len;
+	return mtpe_buf_detach(&b);
+}
+
 /* ---- --source: line-aligned plain-text source ----------------------------- */
 
 /* Number of lines, not counting an empty last line after a final newline. */

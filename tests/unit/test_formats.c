@@ -389,12 +389,58 @@ static void test_attach_source(void **state)
 	unlink(src);
 }
 
+static void test_apply_fixes(void **state)
+{
+	(void)state;
+	const char *js = "{\"a\": \"He said hi\", \"b\": \"teh end\"}";
+	mtpe_doc *doc = parse("x.json", js, NULL);
+	char *r0[] = { (char *)"\"hi\"" }, *r1[] = { (char *)"the" };
+	mtpe_finding f0, f1;
+	memset(&f0, 0, sizeof(f0));
+	memset(&f1, 0, sizeof(f1));
+	f0.offset = (size_t)(strstr(js, "hi") - js);
+	f0.length = 2;
+	f0.replacements = r0;
+	f0.nreplacements = 1;
+	f1.offset = (size_t)(strstr(js, "teh") - js);
+	f1.length = 3;
+	f1.replacements = r1;
+	f1.nreplacements = 1;
+	const mtpe_finding *sel[] = { &f0, &f1 };
+	size_t n = 0, skipped = 9;
+	char *out = mtpe_formats_apply_fixes(doc, sel, 2, &n, &skipped);
+	assert_string_equal(out, "{\"a\": \"He said \\\"hi\\\"\", \"b\": \"the end\"}");
+	assert_int_equal(skipped, 0);
+	mtpe_doc *again = parse("x.json", out, NULL);
+	assert_string_equal(again->regions[0].text, "He said \"hi\"");
+	mtpe_doc_free(again);
+	free(out);
+	mtpe_doc_free(doc);
+	/* a line break cannot go into a plain YAML scalar: skipped, the bytes stay */
+	const char *y = "a: one two\n";
+	doc = parse("x.yaml", y, NULL);
+	char *r2[] = { (char *)"one\ntwo" };
+	mtpe_finding f2;
+	memset(&f2, 0, sizeof(f2));
+	f2.offset = 3;
+	f2.length = 7;
+	f2.replacements = r2;
+	f2.nreplacements = 1;
+	const mtpe_finding *sel2[] = { &f2 };
+	out = mtpe_formats_apply_fixes(doc, sel2, 1, &n, &skipped);
+	assert_string_equal(out, y);
+	assert_int_equal(skipped, 1);
+	free(out);
+	mtpe_doc_free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_detection), cmocka_unit_test(test_po),        cmocka_unit_test(test_json),
 		cmocka_unit_test(test_yaml),      cmocka_unit_test(test_xliff),     cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_subtitles), cmocka_unit_test(test_malformed), cmocka_unit_test(test_attach_source),
+		cmocka_unit_test(test_apply_fixes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

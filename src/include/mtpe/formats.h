@@ -7,6 +7,7 @@
 #define MTPE_FORMATS_H
 
 #include "mtpe/doc.h"
+#include "mtpe/finding.h"
 
 /*
  * Fills doc->regions and doc->format. forced names a format or is NULL to
@@ -34,6 +35,16 @@ size_t mtpe_region_end_to_file(const mtpe_region *r, size_t text_off);
  * plain YAML scalar, a blank line in a subtitle cue): skip that fix.
  */
 int mtpe_formats_escape(const mtpe_doc *doc, size_t file_offset, const char *text, mtpe_buf *out);
+
+/*
+ * mtpe_apply_fixes() for a document in any format: splices the first
+ * replacement of each selected finding (sorted by offset; overlapping ones
+ * skipped) into doc's bytes, escaped for the format at its place with
+ * mtpe_formats_escape(); a fix that cannot be written there is skipped and
+ * counted in *skipped (may be NULL). Returns the new bytes (caller frees) or NULL.
+ */
+char *mtpe_formats_apply_fixes(const mtpe_doc *doc, const mtpe_finding *const *fs, size_t n, size_t *outlen,
+			       size_t *skipped);
 
 /*
  * --source for plain text: splits doc (format "text") into one region per
