@@ -18,6 +18,7 @@ struct directive {
 	enum kind kind;
 	size_t start, end;  /* byte span of the whole comment */
 	int first_line, last_line;
+	int next_last;      /* K_NEXT_LINE covers lines last_line+1 .. next_last */
 	char **rules;       /* owned; nrules == 0 means all rules */
 	size_t nrules;
 };
@@ -104,6 +105,7 @@ static int parse_body(const mtpe_doc *doc, struct dirs *d, const char *b, size_t
 	int col;
 	mtpe_doc_linecol(doc, cstart, &dir->first_line, &col);
 	mtpe_doc_linecol(doc, cend ? cend - 1 : 0, &dir->last_line, &col);
+	dir->next_last = dir->last_line + 1;
 	d->len++;
 	while (i < n) {
 		while (i < n && (is_space(b[i]) || b[i] == ','))
@@ -166,8 +168,11 @@ static int scan_html_comments(const mtpe_doc *doc, struct dirs *d, mtpe_error *e
 	return 0;
 }
 
-/* Whole-line '#' comments (PO, YAML); a directive comment spans the line. */
-static int scan_hash_lines(const mtpe_doc *doc, struct dirs *d, mtpe_error *err)
+/*
+ * Whole-line '#' comments (PO, YAML; "#." too); a directive comment spans the
+ * line. With entry_wide (PO), mtpe-disable-next-line covers the next entry.
+ */
+static int scan_hash_lines(const mtpe_doc *doc, struct dirs *d, bool entry_wide, mtpe_error *err)
 {
 	for (size_t l = 1; l <= doc->nlines; l++) {
 		size_t ls, le;
@@ -177,9 +182,28 @@ static int scan_hash_lines(const mtpe_doc *doc, struct dirs *d, mtpe_error *err)
 			i++;
 		if (i >= le || doc->data[i] != '#')
 			continue;
-		int error = parse_body(doc, d, doc->data + i + 1, le - i - 1, i + 1, ls, le, err);
+		size_t b = i + 1;
+		if (b < le && doc->data[b] == '.')
+			b++; /* PO extracted comment "#." */
+		size_t before = d->len;
+		int error = parse_body(doc, d, doc->data + b, le - b, b, ls, le, err);
 		if (error < 0)
 			return error;
+		if (d->len > before && entry_wide && d->v[d->len - 1].kind == K_NEXT_LINE) {
+			/* in PO the next "line" is the whole next entry: up to the next blank line */
+			size_t k = l + 1;
+			while (k <= doc->nlines) {
+				size_t ks, ke;
+				mtpe_doc_line_span(doc, (int)k, &ks, &ke);
+				bool blank = true;
+				for (size_t j = ks; j < ke && blank; j++)
+					blank = doc->data[j] == ' ' || doc->data[j] == '\t';
+				if (blank)
+					break;
+				k++;
+			}
+			d->v[d->len - 1].next_last = (int)k - 1;
+		}
 	}
 	return 0;
 }
@@ -241,7 +265,7 @@ int mtpe_suppress_apply(const mtpe_doc *doc, mtpe_findings *fs, mtpe_error *err)
 	const char *fmt = doc->format ? doc->format : "text";
 
 	if (!strcmp(fmt, "po") || !strcmp(fmt, "yaml"))
-		error = scan_hash_lines(doc, &d, err);
+		error = scan_hash_lines(doc, &d, !strcmp(fmt, "po"), err);
 	else if (strcmp(fmt, "json") && strcmp(fmt, "srt") && strcmp(fmt, "vtt"))
 		error = scan_html_comments(doc, &d, err);
 	if (error < 0 || !d.len)
@@ -286,7 +310,8 @@ int mtpe_suppress_apply(const mtpe_doc *doc, mtpe_findings *fs, mtpe_error *err)
 			const struct directive *x = &d.v[k];
 			if (f->offset < x->end && f->offset + f->length > x->start)
 				drop = true; /* inside the directive comment itself */
-			else if (x->kind == K_NEXT_LINE && f->line == x->last_line + 1 && names(x, f->rule))
+			else if (x->kind == K_NEXT_LINE && f->line > x->last_line && f->line <= x->next_last &&
+				 names(x, f->rule))
 				drop = true;
 			else if (x->kind == K_LINE && f->line >= x->first_line && f->line <= x->last_line &&
 				 names(x, f->rule))

@@ -2,8 +2,10 @@
  * suppress.h - inline suppression comments in the checked text.
  *
  * Directives live in a comment the input format allows: <!-- ... --> in plain
- * text, Markdown, XLIFF/XML and HTML; a whole-line '# ...' comment in PO and
- * YAML files ('#' lines are NOT comments in plain text). Inside the comment:
+ * text, Markdown, XLIFF/XML and HTML; a whole-line '# ...' (or '#. ...')
+ * comment in PO and YAML files ('#' lines are NOT comments in plain text).
+ * In PO, "the next line" of mtpe-disable-next-line is the whole next entry
+ * (up to the next blank line). Inside the comment:
  *
  *   mtpe-disable [RULE[,RULE...]]           off from here (all rules when none named)
  *   mtpe-enable [RULE[,RULE...]]            on again from here
