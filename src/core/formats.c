@@ -198,6 +198,18 @@ int fmt_regions_finish(fmt_regions *rs, mtpe_doc *doc, mtpe_error *err)
 		fmt_regions_dispose(rs);
 		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 	}
+	/* escapes (PO octal and \x) can decode to bytes that are not UTF-8 */
+	for (size_t i = 0; i < rs->len; i++) {
+		const mtpe_region *r = &rs->items[i];
+		size_t bad;
+		bool text_ok = mtpe_utf8_valid(r->text, r->text_len, &bad);
+		if (!text_ok || (r->source && !mtpe_utf8_valid(r->source, strlen(r->source), &bad))) {
+			size_t off = text_ok ? r->file_start : mtpe_region_to_file(r, bad);
+			fmt_regions_dispose(rs);
+			return fmt_parse_error(err, doc, off, "%s escapes decode to bytes that are not UTF-8",
+					       text_ok ? "the source's" : "the string's");
+		}
+	}
 	if (!rs->items) {
 		/* a document with nothing to check still has a (zero-length) region list */
 		rs->items = mtpe_calloc(1, sizeof(mtpe_region));

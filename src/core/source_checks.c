@@ -976,7 +976,7 @@ static size_t unmatched(const char *s, size_t n, const char *open, const char *c
 	size_t ol = strlen(open), cl = strlen(close);
 	size_t stack[128], depth = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!memcmp(s + i, open, ol) && i + ol <= n) {
+		if (i + ol <= n && !memcmp(s + i, open, ol)) {
 			if (depth < 128)
 				stack[depth++] = i;
 			continue;

@@ -341,6 +341,7 @@ static void test_malformed(void **state)
 		{ "a.po", "msgid \"a\"\nmsgstr \"b\n", 2 },
 		{ "a.po", "msgid \"a\"\nmsgtsr \"b\"\n", 2 },
 		{ "a.po", "msgid \"a\"\n", 2 },
+		{ "a.po", "msgid \"a\"\nmsgstr \"caf\\303\"\n", 2 },
 		{ "a.xlf", "<xliff version=\"1.2\"><file><body><trans-unit id=\"1\"><source>a</source>\n<target>b</trget>", 2 },
 		{ "a.xlf", "<?xml version=\"1.0\"?>\n<html/>\n", 2 },
 		{ "a.srt", "1\n00:00:01,000 -> 00:00:04,000\nx\n", 2 },
