@@ -154,6 +154,7 @@ int cmd_review(int argc, char **argv)
 		if (tui_app_busy(&app) || app.worker_started) {
 			/* quitting while the background check runs: everything that matters is
 			 * saved or journaled (fsync'd), so leave without waiting for it */
+			tui_app_release_locks(&app);
 			fflush(NULL);
 			_exit(rc);
 		}

@@ -2,6 +2,9 @@
 #include "app.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +78,69 @@ const char *tui_decision_label(const mtpe_session *s, size_t hit, char *buf, siz
 }
 
 /* ---- files ---------------------------------------------------------------- */
+
+/*
+ * A lock file per reviewed file ($state/locks/<hash of the real path>.lock,
+ * O_EXCL, holding our pid) warns when a second review opens the same file.
+ * A lock whose process is gone is taken over.
+ */
+static void take_lock(tui_app *a, tui_file *f)
+{
+	char *sd = a->o.state_dir ? mtpe_strdup(a->o.state_dir) : mtpe_state_dir();
+	if (!sd)
+		return;
+	unsigned char h[32];
+	char hex[65];
+	mtpe_sha256(f->realpath, strlen(f->realpath), h);
+	mtpe_hex(h, 32, hex);
+	mtpe_buf b = MTPE_BUF_INIT;
+	mtpe_buf_printf(&b, "%s/locks", sd);
+	free(sd);
+	if (b.oom) {
+		mtpe_buf_dispose(&b);
+		return;
+	}
+	for (char *p = b.ptr + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(b.ptr, 0700);
+			*p = '/';
+		}
+	mkdir(b.ptr, 0700);
+	mtpe_buf_printf(&b, "/%.16s.lock", hex);
+	char *path = mtpe_buf_detach(&b);
+	if (!path)
+		return;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			char pid[32];
+			int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+			if (write(fd, pid, (size_t)n) != n) {
+				/* an empty lock still warns the next instance */
+			}
+			close(fd);
+			f->lock_path = path;
+			return;
+		}
+		if (errno != EEXIST)
+			break;
+		long other = 0;
+		FILE *lf = fopen(path, "r");
+		if (lf) {
+			if (fscanf(lf, "%ld", &other) != 1)
+				other = 0;
+			fclose(lf);
+		}
+		if (other > 0 && other != (long)getpid() && (kill((pid_t)other, 0) == 0 || errno == EPERM)) {
+			snprintf(f->lock_warning, sizeof(f->lock_warning),
+				 "another mtpe review (pid %ld) has %s open; saving here can clash with it", other, f->path);
+			break;
+		}
+		unlink(path); /* stale: its process is gone */
+	}
+	free(path);
+}
 
 static int open_file(tui_app *a, tui_file *f, const char *path, mtpe_error *err)
 {
@@ -169,11 +235,26 @@ static int open_file(tui_app *a, tui_file *f, const char *path, mtpe_error *err)
 		mtpe_session_set_journal(f->s, f->j);
 	f->resume_done = f->recoverable == 0;
 	f->cur = mtpe_session_first(f->s);
+	if (!a->o.no_journal)
+		take_lock(a, f);
 	return 0;
+}
+
+void tui_app_release_locks(tui_app *a)
+{
+	for (size_t i = 0; i < a->nfiles; i++)
+		if (a->files[i].lock_path) {
+			unlink(a->files[i].lock_path);
+			free(a->files[i].lock_path);
+			a->files[i].lock_path = NULL;
+		}
 }
 
 static void close_file(tui_file *f)
 {
+	if (f->lock_path)
+		unlink(f->lock_path);
+	free(f->lock_path);
 	mtpe_session_free(f->s);
 	mtpe_journal_free(f->j);
 	free(f->path);
@@ -311,6 +392,12 @@ void tui_app_start(tui_app *a)
 	a->cur = 0;
 	reset_hit_ui(a);
 	next_resume(a);
+	for (size_t i = 0; i < a->nfiles; i++)
+		if (a->files[i].lock_warning[0]) {
+			msg(a, true, "%s", a->files[i].lock_warning);
+			if (a->mode == TUI_MODE_NORMAL)
+				return;
+		}
 	if (a->mode == TUI_MODE_NORMAL) {
 		tui_file *f = tui_app_file(a);
 		mtpe_session_counts c;

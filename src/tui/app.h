@@ -60,6 +60,8 @@ typedef struct tui_file {
 	atomic_int bg_state; /* TUI_BG_* */
 	mtpe_findings bg;    /* the worker's findings (owned by the worker until DONE) */
 	mtpe_error bg_err;
+	char *lock_path;     /* our lock file (removed at dispose), NULL if none */
+	char lock_warning[400];
 } tui_file;
 
 enum { TUI_BG_NONE = 0, TUI_BG_PENDING, TUI_BG_DONE, TUI_BG_MERGED };
@@ -109,6 +111,8 @@ int tui_app_key(tui_app *a, int key);
 int tui_app_poll(tui_app *a);
 /* True while a background check is still running. */
 bool tui_app_busy(const tui_app *a);
+/* Removes this review's lock files (before a quick exit). */
+void tui_app_release_locks(tui_app *a);
 /* Waits for the background checks and merges them. */
 void tui_app_wait(tui_app *a);
 

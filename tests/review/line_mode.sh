@@ -44,6 +44,20 @@ printf 'Q\n' | run --dump-screen 40x9 "$F" >"$TMP/out" 2>&1
 grep -qF -- "--- screen 40x9 ---" "$TMP/out" || fail "no screen dump"
 grep -qF "doc.txt 1/5 saved" "$TMP/out" || fail "compact status missing: $(head -12 "$TMP/out")"
 
+# a adds to the personal dictionary (and hides the same word); u removes it again;
+# > and < move between files; x writes every file with changes
+printf 'Teh goverment and Teh.\n' >"$TMP/m1.txt"
+printf 'Second fiel recieve.\n' >"$TMP/m2.txt"
+printf 'a\n' | run "$TMP/m1.txt" >"$TMP/out" 2>&1
+grep -qx "Teh" "$XDG_CONFIG_HOME/mtpe/words" || fail "word not added to the personal dictionary"
+rm -rf "$XDG_STATE_HOME/mtpe" "$XDG_CONFIG_HOME/mtpe"
+printf 'a\nu\n>\n1\n<\nj\n1\nx\n' | run "$TMP/m1.txt" "$TMP/m2.txt" >"$TMP/out" 2>&1
+grep -q "Teh" "$XDG_CONFIG_HOME/mtpe/words" && fail "undo did not remove the word"
+grep -qF -- "-- file 2/2: " "$TMP/out" || fail "> did not switch files"
+[ "$(cat "$TMP/m1.txt")" = "Teh government and Teh." ] || fail "m1: $(cat "$TMP/m1.txt")"
+[ "$(cat "$TMP/m2.txt")" = "Second file recieve." ] || fail "m2: $(cat "$TMP/m2.txt")"
+grep -qF -- "-- wrote 2 files" "$TMP/out" || fail "x did not write both files"
+
 # bad input is refused with a clear message
 mkdir "$TMP/dir"
 run "$TMP/dir" </dev/null >"$TMP/out" 2>&1 && fail "a directory was accepted"

@@ -49,6 +49,9 @@ keys w
 wait_for "changed on disk since it was opened"
 wait_for "unsaved 1"
 cmp "$F" "$TMP/external" || fail "the external edit was overwritten"
+# a second review of the same file is warned
+printf 'Q\n' | "$MTPE" review "${REVIEW_OPTS[@]}" "$F" >"$TMP/second" 2>&1
+grep -qF "another mtpe review (pid" "$TMP/second" || fail "no warning for a second instance: $(head -3 "$TMP/second")"
 keys Q
 wait_for "Quit without writing?"
 keys y
