@@ -193,7 +193,15 @@ static int load_variants(mtpe_checker *c, mtpe_error *err)
 		*tab = '\0';
 		char *us = line, *gb = tab + 1;
 		gb[strcspn(gb, "\t ")] = '\0';
-		strmap_put(&c->us2gb, us, strlen(us), mtpe_strdup(gb));
+		/*
+		 * -ize is also British (Oxford) spelling: an -ize word is no evidence of
+		 * American spelling, while -ise still marks British.
+		 */
+		char *iz = strstr(us, "iz");
+		bool oxford = iz && strlen(us) == strlen(gb) && !strncmp(gb, us, (size_t)(iz - us)) &&
+			      gb[iz - us] == 'i' && gb[iz - us + 1] == 's' && !strcmp(gb + (iz - us) + 2, iz + 2);
+		if (!oxford)
+			strmap_put(&c->us2gb, us, strlen(us), mtpe_strdup(gb));
 		strmap_put(&c->gb2us, gb, strlen(gb), mtpe_strdup(us));
 	}
 	fclose(f);
@@ -1334,7 +1342,7 @@ static void run_cyrillic(struct run *R, const struct rule *r)
 				break;
 			}
 		}
-		if (!latin)
+		if (!latin && !overlaps_skip(R, ws, last_end))
 			add_finding(R, r, r->severity, ws, last_end, NULL, NULL, 0);
 		i = last_end > i ? last_end : i + 1;
 	}

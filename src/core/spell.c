@@ -158,11 +158,27 @@ static bool aff_is_utf8(const char *aff, char *enc, size_t cap)
 	return !strcasecmp(enc, "UTF-8") || !strcasecmp(enc, "UTF8");
 }
 
+/* The ONLYINCOMPOUND flag of an .aff file (single character), or 0. */
+static char compound_flag(const char *aff)
+{
+	FILE *f = fopen(aff, "r");
+	char line[256], flag = 0;
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "ONLYINCOMPOUND ", 15) && line[15] > ' ') {
+			flag = line[15];
+			break;
+		}
+	fclose(f);
+	return flag;
+}
+
 /*
  * Reads the stems of a .dic file (before '/') into ws, leaving out compound-only
  * entries (flag c). The file is read once into an arena the set points into.
  */
-static int load_stems(struct wordset *ws, const char *dic)
+static int load_stems(struct wordset *ws, const char *dic, char compound_only)
 {
 	FILE *f = fopen(dic, "rb");
 	if (!f)
@@ -181,7 +197,10 @@ static int load_stems(struct wordset *ws, const char *dic)
 	}
 	fclose(f);
 	a[len] = '\0';
-	size_t count = strtoul(a, NULL, 10);
+	/* the first line holds the word count (some files start with a BOM); trust the line count more */
+	size_t count = 0;
+	for (const char *q = a; (q = memchr(q, '\n', len - (size_t)(q - a))) != NULL; q++)
+		count++;
 	size_t cap = 1024;
 	while (cap < count * 2 + 2)
 		cap *= 2;
@@ -200,8 +219,8 @@ static int load_stems(struct wordset *ws, const char *dic)
 		size_t ll = p ? (size_t)(p - line) : strlen(line);
 		if (!n || n > 60)
 			continue;
-		if (line[n] == '/' && memchr(line + n, 'c', ll - n))
-			continue; /* compound-only, or has an unknown flag set: let hunspell decide */
+		if (compound_only && line[n] == '/' && memchr(line + n, compound_only, ll - n))
+			continue; /* valid only inside compounds */
 		const char *flags = "";
 		if (line[n] == '/') {
 			char *fe = line + n + 1;
@@ -246,7 +265,7 @@ int mtpe_speller_new(mtpe_speller **out, const char *aff, const char *dic, mtpe_
 	sp->dic = mtpe_strdup(dic);
 	sp->cap = 4096;
 	sp->tab = mtpe_calloc(sp->cap, sizeof(struct cache_entry));
-	int error = !sp->aff || !sp->dic || !sp->tab ? MTPE_ENOMEM : load_stems(&sp->stems, sp->dic);
+	int error = !sp->aff || !sp->dic || !sp->tab ? MTPE_ENOMEM : load_stems(&sp->stems, sp->dic, compound_flag(aff));
 	if (!error)
 		load_affixes(sp, aff);
 	if (error < 0) {
@@ -822,7 +841,7 @@ bool mtpe_speller_check_variety(mtpe_speller *sp, const char *word, size_t len)
 	char low[64];
 	if (!sp->alt_tried) {
 		sp->alt_tried = true;
-		if (sp->alt_dic && load_stems(&sp->alt, sp->alt_dic) < 0)
+		if (sp->alt_dic && load_stems(&sp->alt, sp->alt_dic, 0) < 0)
 			set_remove_all(&sp->alt);
 	}
 	if (!sp->alt.t || !checkable(word, len))
