@@ -1,4 +1,5 @@
 /* cmd_check.c - `mtpe check FILE...`: compiler-style diagnostics for CI. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@ static void help(void)
 	       "  -f, --format FMT       output format: %s (default text)\n"
 	       "  --fail-on SEV          exit 1 when a finding is at least SEV: error, warning (default), info, none\n"
 	       "  --color WHEN           auto (default), always, never\n"
+	       "  -j, --jobs N           check N files in parallel (default: one per core); output order is unchanged\n"
 	       "  --input-format FMT     force the input format\n"
 	       "%s",
 	       mtpe_formatter_names(), cli_common_help);
@@ -38,6 +40,105 @@ static void flush_out(mtpe_buf *b)
 	b->len = 0;
 }
 
+/*
+ * Parallel checking (-j): files are claimed from a shared counter by worker
+ * threads and by the main thread; each thread has its own configuration run
+ * and checkers (a checker is not thread-safe). Results wait in `res` until the
+ * main thread prints them in the files' order, so output equals a serial run.
+ */
+struct check_result {
+	int status;            /* 0 checked, 1 ignored by the config, -1 error */
+	bool done;
+	mtpe_doc *doc;
+	mtpe_findings fs;
+	size_t words;
+	mtpe_severity fail_on;
+	mtpe_error err;        /* printed by the main thread, in order */
+};
+
+struct check_jobs {
+	struct cli_common *common;
+	const char **files;
+	size_t n, next;
+	const char *fail_on_s;
+	struct check_result *res;
+	pthread_mutex_t lock;
+	pthread_cond_t done;
+};
+
+static size_t claim(struct check_jobs *J)
+{
+	pthread_mutex_lock(&J->lock);
+	size_t k = J->next < J->n ? J->next++ : J->n;
+	pthread_mutex_unlock(&J->lock);
+	return k;
+}
+
+static bool take_done(struct check_jobs *J, size_t i)
+{
+	pthread_mutex_lock(&J->lock);
+	bool d = J->res[i].done;
+	pthread_mutex_unlock(&J->lock);
+	return d;
+}
+
+static void wait_done(struct check_jobs *J, size_t i)
+{
+	pthread_mutex_lock(&J->lock);
+	while (!J->res[i].done)
+		pthread_cond_wait(&J->done, &J->lock);
+	pthread_mutex_unlock(&J->lock);
+}
+
+static void run_one(struct check_jobs *J, struct cli_run *run, size_t i)
+{
+	struct check_result *res = &J->res[i];
+	const char *file = J->files[i];
+	mtpe_checker *chk = NULL;
+	const mtpe_config *cfg = NULL;
+	mtpe_error_clear(&res->err);
+	int skip = cli_run_for(run, file, &chk, &cfg);
+	if (skip) {
+		res->status = skip < 0 ? -1 : 1; /* errors were printed by cli_run_for */
+		goto done;
+	}
+	res->fail_on = cli_run_fail_on(cfg, J->fail_on_s);
+	if (mtpe_doc_load(&res->doc, file, &J->common->dopts, &res->err) < 0) {
+		res->status = -1;
+		goto done;
+	}
+	if (J->common->source_path && mtpe_doc_attach_source(res->doc, J->common->source_path, &res->err) < 0) {
+		if (!res->err.path[0])
+			snprintf(res->err.path, sizeof(res->err.path), "%s", res->doc->path);
+		res->status = -1;
+		goto done;
+	}
+	if (mtpe_checker_check(chk, res->doc, &res->fs, &res->words, &res->err) < 0) {
+		if (!res->err.path[0])
+			snprintf(res->err.path, sizeof(res->err.path), "%s", res->doc->path);
+		res->status = -1;
+		goto done;
+	}
+	res->status = 0;
+done:
+	pthread_mutex_lock(&J->lock);
+	res->done = true;
+	pthread_cond_broadcast(&J->done);
+	pthread_mutex_unlock(&J->lock);
+}
+
+static void *check_worker(void *arg)
+{
+	struct check_jobs *J = arg;
+	struct cli_run run;
+	if (cli_run_init(&run, J->common) < 0)
+		return NULL;
+	for (size_t k; (k = claim(J)) < J->n;)
+		run_one(J, &run, k);
+	cli_run_dispose(&run);
+	return NULL;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct cli_common common;
@@ -45,7 +146,7 @@ int cmd_check(int argc, char **argv)
 	const char *format = "text", *color = "auto", *fail_on_s = NULL; /* NULL: from .mtpe.yaml */
 	const char **files = calloc((size_t)argc + 1, sizeof(char *));
 	size_t nfiles = 0;
-	int rc;
+	int rc, jobs = 0; /* 0: one per core */
 
 	cli_common_init(&common);
 	for (; it.i < argc; it.i++) {
@@ -67,6 +168,18 @@ int cmd_check(int argc, char **argv)
 			if (!v)
 				goto usage_missing;
 			format = v;
+			continue;
+		}
+		if (opt_match2(&it, "jobs", 'j', &v)) {
+			if (!v)
+				goto usage_missing;
+			char *end;
+			long j = strtol(v, &end, 10);
+			if (*end || j < 1 || j > 256) {
+				cli_error("check: -j takes a number of jobs from 1 to 256, not '%s'", v);
+				goto usage;
+			}
+			jobs = (int)j;
 			continue;
 		}
 		if (opt_match(&it, "fail-on", &v)) {
@@ -108,13 +221,38 @@ int cmd_check(int argc, char **argv)
 		goto usage;
 	}
 
-	struct cli_run run; /* per-file .mtpe.yaml and one checker per config */
+	if (!jobs) {
+		long nc = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = nc > 0 ? (int)nc : 1;
+	}
+	if ((size_t)jobs > nfiles)
+		jobs = (int)nfiles;
+
+	struct check_jobs J;
+	memset(&J, 0, sizeof(J));
+	J.common = &common;
+	J.files = files;
+	J.n = nfiles;
+	J.fail_on_s = fail_on_s;
+	J.res = calloc(nfiles, sizeof(struct check_result));
+	struct cli_run run; /* the main thread's: per-file .mtpe.yaml, one checker per config */
 	mtpe_checker *chk = NULL;
-	if (cli_run_init(&run, &common) < 0 || !(chk = cli_run_checker(&run, files[0]))) {
-		cli_run_dispose(&run);
+	if (!J.res || cli_run_init(&run, &common) < 0 || !(chk = cli_run_checker(&run, files[0]))) {
+		if (J.res)
+			cli_run_dispose(&run);
+		free(J.res);
 		free(files);
 		return EXIT_RUNTIME;
 	}
+	pthread_mutex_init(&J.lock, NULL);
+	pthread_cond_init(&J.done, NULL);
+	pthread_t *threads = calloc((size_t)jobs, sizeof(pthread_t));
+	int nthreads = 0;
+	if (jobs > 1 && threads)
+		for (int t = 0; t < jobs - 1; t++) /* the main thread works too */
+			if (pthread_create(&threads[nthreads], NULL, check_worker, &J) == 0)
+				nthreads++;
+
 	mtpe_buf out = MTPE_BUF_INIT;
 	mtpe_format_ctx ctx = { &out, want_color(color), true, chk, NULL };
 	mtpe_summary sum;
@@ -123,58 +261,48 @@ int cmd_check(int argc, char **argv)
 	if (fmt->begin)
 		fmt->begin(&ctx);
 	for (size_t i = 0; i < nfiles; i++) {
-		mtpe_error err;
-		mtpe_doc *doc = NULL;
-		mtpe_error_clear(&err);
-		const mtpe_config *cfg = NULL;
-		int skip = cli_run_for(&run, files[i], &chk, &cfg);
-		if (skip) {
-			runtime_error |= skip < 0; /* 1: ignored by the config */
-			continue;
+		struct check_result *res = &J.res[i];
+		/* help with the queue until file i is done, then print it: output keeps the files' order */
+		while (!take_done(&J, i)) {
+			size_t k = claim(&J);
+			if (k < nfiles)
+				run_one(&J, &run, k);
+			else
+				wait_done(&J, i);
 		}
-		fail_on = cli_run_fail_on(cfg, fail_on_s);
-		if (mtpe_doc_load(&doc, files[i], &common.dopts, &err) < 0) {
-			cli_report_error(&err);
+		if (res->status < 0) {
+			if (res->err.msg[0])
+				cli_report_error(&res->err);
 			runtime_error = true;
-			continue;
-		}
-		if (common.source_path && mtpe_doc_attach_source(doc, common.source_path, &err) < 0) {
-			if (!err.path[0])
-				snprintf(err.path, sizeof(err.path), "%s", doc->path);
-			cli_report_error(&err);
-			mtpe_doc_free(doc);
-			runtime_error = true;
-			continue;
-		}
-		mtpe_findings fs = MTPE_FINDINGS_INIT;
-		size_t words = 0;
-		if (mtpe_checker_check(chk, doc, &fs, &words, &err) < 0) {
-			if (!err.path[0])
-				snprintf(err.path, sizeof(err.path), "%s", doc->path);
-			cli_report_error(&err);
-			runtime_error = true;
-		} else {
+		} else if (res->status == 0) {
 			sum.files++;
-			sum.words += words;
-			sum.findings += fs.len;
-			for (size_t k = 0; k < fs.len; k++) {
-				sum.by_severity[fs.items[k].severity]++;
-				sum.by_category[fs.items[k].category]++;
-				if (fail_on != MTPE_SEV_NONE && fs.items[k].severity >= fail_on)
+			sum.words += res->words;
+			sum.findings += res->fs.len;
+			for (size_t k = 0; k < res->fs.len; k++) {
+				sum.by_severity[res->fs.items[k].severity]++;
+				sum.by_category[res->fs.items[k].category]++;
+				if (res->fail_on != MTPE_SEV_NONE && res->fs.items[k].severity >= res->fail_on)
 					failed = true;
 			}
-			fmt->file(&ctx, doc, &fs);
+			fmt->file(&ctx, res->doc, &res->fs);
 			flush_out(&out);
 		}
-		mtpe_findings_dispose(&fs);
-		mtpe_doc_free(doc);
+		mtpe_findings_dispose(&res->fs);
+		mtpe_doc_free(res->doc);
+		res->doc = NULL;
 	}
+	for (int t = 0; t < nthreads; t++)
+		pthread_join(threads[t], NULL);
+	free(threads);
 	if (fmt->end)
 		fmt->end(&ctx, &sum);
 	flush_out(&out);
 	fflush(stdout);
 	mtpe_buf_dispose(&out);
 	cli_run_dispose(&run);
+	pthread_mutex_destroy(&J.lock);
+	pthread_cond_destroy(&J.done);
+	free(J.res);
 	free(files);
 	if (runtime_error)
 		return EXIT_RUNTIME;

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `mtpe check -j N` gives the same output, in the same order, and the same exit
+# code as a serial run: JSON and text, with a missing file in the middle.
+set -u
+mtpe=$1; src=$2
+shared="$src/../shared/corpus/wmt-ru-en"
+files=("$src"/tests/annotated/*.txt)
+[ -d "$shared" ] && files+=("$shared"/ref.en.txt "$shared"/sys-*.en.txt)
+mid=$(( ${#files[@]} / 2 ))
+files=("${files[@]:0:$mid}" /nonexistent/missing.txt "${files[@]:$mid}")
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fail=0
+for fmt in json text; do
+  "$mtpe" check -j 1 --color never --format $fmt "${files[@]}" > "$tmp/serial.$fmt" 2> "$tmp/serial.err"; a=$?
+  for j in 2 4; do
+    "$mtpe" check -j $j --color never --format $fmt "${files[@]}" > "$tmp/par.$fmt" 2> "$tmp/par.err"; b=$?
+    [ "$a" = "$b" ] || { echo "-j $j $fmt: exit $b, serial $a"; fail=1; }
+    cmp -s "$tmp/serial.$fmt" "$tmp/par.$fmt" || { echo "-j $j $fmt: output differs"; diff "$tmp/serial.$fmt" "$tmp/par.$fmt" | head; fail=1; }
+    cmp -s "$tmp/serial.err" "$tmp/par.err" || { echo "-j $j $fmt: stderr differs"; fail=1; }
+  done
+done
+[ "$a" = 3 ] || { echo "expected exit 3 for the missing file, got $a"; fail=1; }
+grep -q "missing.txt: cannot open" "$tmp/serial.err" || { echo "no message for the missing file"; fail=1; }
+[ $fail = 0 ] && echo "same output with -j 1, 2, 4 on ${#files[@]} files"
+exit $fail
