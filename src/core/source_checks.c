@@ -183,7 +183,8 @@ void mtpe_source_ctx_free(mtpe_source_ctx *c)
 		"hardly|barely|rarely|seldom|except|instead|yet\\s+to|far\\s+from|ignor\\w*|miss\\w*|disagre\\w*|" \
 		"disapprov\\w*|dislik\\w*|\\w{3,}less|free\\s+of|\\w+-free|ban|banned|bans|forbid\\w*|prohibit\\w*|" \
 		"rule[sd]?\\s+out|let\\s+alone|other\\s+than|no\\s+one|no-one|non-\\w+|anything|anyone|anybody|any|ever|" \
-		"lost|lose|loses|losing|gone|end\\s+to|out\\s+of\\s+the\\s+question|stop\\w*|ceas\\w*|refrain\\w*|quit)(?![\\w-])"
+		"lost|lose|loses|losing|gone|end\\s+to|out\\s+of\\s+the\\s+question|stop\\w*|ceas\\w*|refrain\\w*|quit|" \
+		"un\\w{4,}(?:ed|able|ible|ful)|unhurt|unscathed|intact|hat(?:e|es|ed|ing)|quarterfinal\\w*)(?![\\w-])"
 
 /* printf conversions (C, POSIX positional, Python named); not after a digit ("5% of"). */
 #define PRINTF_RE "(?<![\\d%\\w])%(?:\\d+\\$|\\([A-Za-z_]\\w*\\))?[-+#0]*(?:\\d+|\\*)?(?:\\.(?:\\d+|\\*))?" \
@@ -277,6 +278,7 @@ struct num {
 	int nalt;
 	size_t s, e;
 	bool used;
+	bool optional; /* need not appear in the target ("1/8 финала" = "round of 16") */
 };
 
 struct nums {
@@ -357,9 +359,12 @@ static void extract_numbers(const char *s, size_t n, bool ru, struct nums *out)
 		x.s = i;
 		size_t d = digits(s, n, i);
 		/* a time of day: 15:30 */
-		size_t gap = (!ru && i + d + 1 < n && s[i + d] == ':' && s[i + d + 1] == ' ') ? 1 : 0; /* MT's "5: 47" */
-		if (d <= 2 && i + d + 3 + gap <= n && s[i + d] == ':' && digits(s, n, i + d + 1 + gap) == 2) {
-			int h = atoi(s + i), m = atoi(s + i + d + 1 + gap);
+		/* ':' or the Armenian full stop U+0589 that Armenian news uses in times */
+		size_t cl = i + d < n && s[i + d] == ':' ? 1
+			    : (i + d + 1 < n && (unsigned char)s[i + d] == 0xD6 && (unsigned char)s[i + d + 1] == 0x89) ? 2 : 0;
+		size_t gap = (cl && !ru && i + d + cl < n && s[i + d + cl] == ' ') ? 1 : 0; /* MT's "5: 47" */
+		if (d <= 2 && cl && i + d + cl + 2 + gap <= n && digits(s, n, i + d + cl + gap) == 2) {
+			int h = atoi(s + i), m = atoi(s + i + d + cl + gap);
 			x.v = h * 60 + m;
 			if (h > 12)
 				x.alt[x.nalt++] = (h - 12) * 60 + m;
@@ -368,26 +373,30 @@ static void extract_numbers(const char *s, size_t n, bool ru, struct nums *out)
 				if (h > 12)
 					x.alt[x.nalt++] = h - 12;
 			}
-			x.e = i + d + 3 + gap;
+			x.e = i + d + cl + 2 + gap;
 			nums_push(out, &x);
 			i = x.e;
 			continue;
 		}
-		/* a time in words: "17 часов 47 минут" */
-		if (ru && d <= 2) {
+		/* a time in words: "17 часов 47 минут", MT's "17 hours and 47 minutes" */
+		if (d <= 2) {
+			const char *hw = ru ? "час" : "hour", *mw = ru ? "мин" : "minute";
+			size_t hl = strlen(hw), ml = strlen(mw);
 			size_t q = i + d;
 			while (q < n && s[q] == ' ')
 				q++;
-			if (q + 6 <= n && !memcmp(s + q, "час", 6)) {
-				while (q < n && (unsigned char)s[q] >= 0x80)
+			if (q + hl <= n && !memcmp(s + q, hw, hl)) {
+				while (q < n && (isalpha((unsigned char)s[q]) || (unsigned char)s[q] >= 0x80))
 					q++;
 				while (q < n && s[q] == ' ')
 					q++;
+				if (!ru && q + 4 <= n && !memcmp(s + q, "and ", 4))
+					q += 4;
 				size_t md = digits(s, n, q);
 				size_t r2 = q + md;
 				while (r2 < n && s[r2] == ' ')
 					r2++;
-				if (md >= 1 && md <= 2 && r2 + 6 <= n && !memcmp(s + r2, "мин", 6)) {
+				if (md >= 1 && md <= 2 && r2 + ml <= n && !memcmp(s + r2, mw, ml)) {
 					int h = atoi(s + i), m = atoi(s + q);
 					x.v = h * 60 + m;
 					if (h > 12)
@@ -407,7 +416,8 @@ static void extract_numbers(const char *s, size_t n, bool ru, struct nums *out)
 		size_t group = d;
 		for (;;) {
 			size_t sl;
-			if (ru && group <= 3 && is_thin_space(s, n, p, &sl) && digits(s, n, p + sl) == 3 &&
+			/* space-grouped thousands: Russian style, and MT output that kept it ("200 625") */
+			if (group <= 3 && is_thin_space(s, n, p, &sl) && digits(s, n, p + sl) == 3 &&
 			    !(p + sl + 3 < n && (s[p + sl + 3] == ',' || s[p + sl + 3] == '.') && digits(s, n, p + sl + 4) == 3)) {
 				/* thousands group: but "в 2019 году 150 человек" must not join: only if the first group is short */
 				if (bl >= 4 && group == bl)
@@ -426,7 +436,9 @@ static void extract_numbers(const char *s, size_t n, bool ru, struct nums *out)
 			}
 			break;
 		}
-		if (p + 1 < n && (s[p] == '.' || (ru && s[p] == ',')) && isdigit((unsigned char)s[p + 1])) {
+		/* a decimal point; a decimal comma in Russian, and in English before 1-2 digits ("600,3") */
+		if (p + 1 < n && (s[p] == '.' || (s[p] == ',' && (ru || (digits(s, n, p + 1) <= 2 && bl <= 3)))) &&
+		    isdigit((unsigned char)s[p + 1])) {
 			size_t fd = digits(s, n, p + 1);
 			buf[bl++] = '.';
 			for (size_t k = 0; k < fd && bl < 60; k++)
@@ -436,6 +448,22 @@ static void extract_numbers(const char *s, size_t n, bool ru, struct nums *out)
 		buf[bl] = '\0';
 		x.v = strtod(buf, NULL);
 		x.e = p;
+		/* "1/8 финала": the round of 16 */
+		if (ru && p + 1 < n && s[p] == '/' && digits(s, n, p + 1) && digits(s, n, p + 1) <= 2) {
+			size_t dd = digits(s, n, p + 1);
+			size_t q = p + 1 + dd;
+			while (q < n && s[q] == ' ')
+				q++;
+			if (q + 10 <= n && !memcmp(s + q, "финал", 10)) {
+				x.optional = true;
+				x.v = 2 * atof(s + p + 1);
+				x.alt[x.nalt++] = atof(s + p + 1); /* MT's "1/8 finals" */
+				x.e = p + 1 + dd;
+				nums_push(out, &x);
+				i = x.e;
+				continue;
+			}
+		}
 		size_t wl;
 		double scale = 0;
 		if (word_at(s, n, p, ru ? k_ru : k_en, &wl))
@@ -484,6 +512,17 @@ static bool en_word_for(const char *t, size_t n, double v)
 		{ "hundred", 100 }, { "thousand", 1000 }, { "million", 1e6 }, { "billion", 1e9 }, { "half", 0.5 },
 		{ "quarter", 0.25 }, { "eleventh", 11 }, { "twelfth", 12 }, { "twentieth", 20 },
 	};
+	/* "forty-six" */
+	static const char *const tens[] = { "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety" };
+	static const char *const units[] = { "one", "two", "three", "four", "five", "six", "seven", "eight", "nine" };
+	if (v > 20 && v < 100 && v == (int)v && (int)v % 10) {
+		char w[32];
+		snprintf(w, sizeof(w), "%s-%s", tens[(int)v / 10 - 2], units[(int)v % 10 - 1]);
+		size_t l = strlen(w);
+		for (size_t i = 0; i + l <= n; i++)
+			if (!strncasecmp(t + i, w, l))
+				return true;
+	}
 	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
 		if (!same_value(words[k].v, v))
 			continue;
@@ -591,7 +630,7 @@ void mtpe_source_check_numbers(mtpe_source_ctx *ctx, const mtpe_doc *doc, const 
 			}
 	/* a source number written as an English word in the target */
 	for (size_t i = 0; i < S.n; i++)
-		if (!S.v[i].used && S.v[i].v <= 1e9 && en_word_for(r->text, r->text_len, S.v[i].v))
+		if (!S.v[i].used && (S.v[i].optional || (S.v[i].v <= 1e9 && en_word_for(r->text, r->text_len, S.v[i].v))))
 			S.v[i].used = true;
 	/* a target number written as a Russian word or Roman numeral in the source */
 	size_t lown = 0;
