@@ -82,13 +82,13 @@ static int sarif_file(mtpe_format_ctx *ctx, const mtpe_doc *doc, const mtpe_find
 				   "            \"snippet\": { \"text\": ",
 				f->line, f->column, f->end_line, f->end_column, f->offset, f->length);
 		mtpe__json_str(b, f->text ? f->text : "");
-		mtpe_buf_puts(b, " } } } }");
+		mtpe_buf_puts(b, " } } }"); /* snippet, region, physicalLocation */
 		if (f->unit) {
 			mtpe_buf_puts(b, ",\n          \"logicalLocations\": [ { \"name\": ");
 			mtpe__json_str(b, f->unit);
-			mtpe_buf_puts(b, " } ]");
+			mtpe_buf_puts(b, ", \"kind\": \"element\" } ]");
 		}
-		mtpe_buf_puts(b, " ]");
+		mtpe_buf_puts(b, " } ]");
 		if (f->nreplacements) {
 			mtpe_buf_puts(b, ",\n        \"fixes\": [");
 			for (size_t k = 0; k < f->nreplacements; k++) {

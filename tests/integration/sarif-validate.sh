@@ -32,10 +32,12 @@ JS
 mini=(--data-dir "$src/tests/fixtures/report-data" --source-lang none --no-spelling)
 printf 'The foreign Ministry said that in 1941-1945 the years the city grew.\nTalks with \xd0\xa1hina resumed; it happens not rarely. "Quotes" \\ back\\slash\n' > "$tmp/a b.txt"
 printf 'Nothing to see here.\n' > "$tmp/clean.txt"
+# a PO file: findings carry their unit (a logicalLocation)
+printf 'msgid "a"\nmsgstr "The foreign Ministry said it, not rarely."\n' > "$tmp/u.po"
 cases=("mini" "clean" "shipped")
 for c in "${cases[@]}"; do
   case $c in
-    mini) (cd "$tmp" && "$mtpe" check "${mini[@]}" -f sarif "a b.txt" clean.txt > "$tmp/$c.sarif") ;;
+    mini) (cd "$tmp" && "$mtpe" check "${mini[@]}" -f sarif "a b.txt" clean.txt u.po > "$tmp/$c.sarif") ;;
     clean) (cd "$tmp" && "$mtpe" check "${mini[@]}" -f sarif clean.txt > "$tmp/$c.sarif") ;;
     shipped) ls "$src"/tests/annotated/*.txt >/dev/null 2>&1 || continue
              "$mtpe" check --no-spelling -f sarif "$src"/tests/annotated/*.txt > "$tmp/$c.sarif" ;;
