@@ -237,6 +237,17 @@ static void free_hit(mtpe_hit *h)
 	free(h->covers);
 }
 
+/* A span must lie inside the buffer and on UTF-8 boundaries (never trusted blindly). */
+static bool span_ok(const mtpe_doc *d, size_t off, size_t len)
+{
+	if (off > d->len || len > d->len - off)
+		return false;
+	if (off < d->len && ((unsigned char)d->data[off] & 0xC0) == 0x80)
+		return false;
+	size_t e = off + len;
+	return e >= d->len || ((unsigned char)d->data[e] & 0xC0) != 0x80;
+}
+
 static bool filter_matches(mtpe_decision_kind kind, const char *rule, const char *text, const mtpe_hit *h)
 {
 	switch (kind) {
@@ -306,9 +317,9 @@ int mtpe_session_new(mtpe_session **out, mtpe_doc *doc, struct mtpe_checker *chk
 	}
 	for (size_t i = 0; i < fs.len; i++) {
 		mtpe_finding *f = &fs.items[i];
-		if (f->offset > doc->len || f->length > doc->len - f->offset) {
+		if (!span_ok(doc, f->offset, f->length)) {
 			mtpe_finding_dispose(f);
-			continue; /* a span outside the buffer is never trusted */
+			continue; /* a span outside the buffer or inside a character is dropped */
 		}
 		mtpe_hit *h = &s->hits[s->nhits];
 		memset(h, 0, sizeof(*h));
@@ -1179,7 +1190,7 @@ int mtpe_session_merge(mtpe_session *s, mtpe_findings *fs, mtpe_error *err)
 	}
 	for (size_t i = 0; i < fs->len; i++) {
 		mtpe_finding *f = &fs->items[i];
-		if (f->offset > s->doc->len || f->length > s->doc->len - f->offset || has_initial(s, old, f)) {
+		if (!span_ok(s->doc, f->offset, f->length) || has_initial(s, old, f)) {
 			mtpe_finding_dispose(f);
 			continue;
 		}

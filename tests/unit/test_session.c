@@ -159,6 +159,97 @@ static void test_session__ignore_filters_and_undo(void **state)
 	mtpe_session_free(s);
 }
 
+static void test_session__bad_spans_are_dropped(void **state)
+{
+	const char *t = "caf\xC3\xA9 ok";
+	mtpe_doc *d = NULL;
+	assert_int_equal(mtpe_doc_from_buffer(&d, "t.txt", t, strlen(t), NULL, NULL), 0);
+	mtpe_findings fs = MTPE_FINDINGS_INIT;
+	size_t spans[][2] = { { 4, 1 }, { 0, 4 }, { 7, 9 }, { 99, 1 }, { 0, 5 } }; /* only the last is valid */
+	for (size_t i = 0; i < 5; i++) {
+		mtpe_finding f;
+		memset(&f, 0, sizeof(f));
+		f.rule = strdup("R");
+		f.message = strdup("m");
+		f.offset = spans[i][0];
+		f.length = spans[i][1];
+		assert_int_equal(mtpe_findings_push(&fs, &f), 0);
+	}
+	mtpe_session *s = NULL;
+	assert_int_equal(mtpe_session_new(&s, d, NULL, &fs, NULL, NULL), 0);
+	assert_int_equal(mtpe_session_hit_count(s), 1);
+	assert_string_equal(mtpe_session_hit(s, 0)->f.text, "caf\xC3\xA9");
+	mtpe_session_free(s);
+}
+
+static void test_session__merge_of_a_full_check(void **state)
+{
+	mtpe_session *s = make();
+	long rec = hit_with(s, "SPELLING", 0);
+	assert_int_equal(mtpe_session_decide(s, (size_t)rec, MTPE_DECIDE_ACCEPT, 0, NULL, NULL), 0);
+	assert_int_equal(mtpe_session_decide(s, (size_t)hit_with(s, "SPELLING", 1), MTPE_DECIDE_IGNORE_RULE, 0, NULL, NULL), 0);
+	mtpe_findings full = MTPE_FINDINGS_INIT;
+	add(&full, DOC, "SPELLING", MTPE_CAT_SPELLING, "recieve", 0, "receive", NULL);  /* already there */
+	add(&full, DOC, "OTHER", MTPE_CAT_STYLE, "recieve it", 0, "get it", NULL);      /* overlaps the accept */
+	add(&full, DOC, "OTHER", MTPE_CAT_STYLE, "plan", 0, "scheme", NULL);            /* new */
+	add(&full, DOC, "SPELLING", MTPE_CAT_SPELLING, "end", 0, "and", NULL);          /* new, rule ignored */
+	mtpe_findings_sort(&full);
+	assert_int_equal(mtpe_session_merge(s, &full, NULL), 0);
+	assert_int_equal(full.len, 0);
+	assert_int_equal(mtpe_session_hit_count(s), 7);
+	assert_int_equal(mtpe_session_hit_state(s, (size_t)hit_with(s, "OTHER", 0)), MTPE_HIT_OBSOLETE);
+	assert_int_equal(mtpe_session_hit_state(s, (size_t)hit_with(s, "OTHER", 1)), MTPE_HIT_PENDING);
+	assert_int_equal(mtpe_session_hit_state(s, (size_t)hit_with(s, "SPELLING", 3)), MTPE_HIT_FILTERED);
+	/* document order holds the new hits */
+	long p = mtpe_session_first(s), last = -1;
+	size_t seen = 0;
+	for (long h = mtpe_session_next(s, (size_t)-1, 1, false); h >= 0; h = mtpe_session_next(s, (size_t)h, 1, false)) {
+		if (last >= 0)
+			assert_true(mtpe_session_hit(s, (size_t)last)->f.offset <= mtpe_session_hit(s, (size_t)h)->f.offset);
+		last = h;
+		seen++;
+	}
+	assert_int_equal(seen, 7);
+	(void)p;
+	/* undo of the accept frees the overlapping new hit */
+	assert_int_equal(mtpe_session_undo(s, NULL), 0);
+	assert_int_equal(mtpe_session_undo(s, NULL), 0);
+	assert_int_equal(mtpe_session_hit_state(s, (size_t)hit_with(s, "OTHER", 0)), MTPE_HIT_PENDING);
+	assert_splice(s, DOC);
+	mtpe_session_free(s);
+}
+
+static void test_session__rebase_after_save(void **state)
+{
+	mtpe_session *s = make();
+	assert_int_equal(mtpe_session_decide(s, (size_t)hit_with(s, "SPELLING", 0), MTPE_DECIDE_CUSTOM, 0, "got", NULL), 0);
+	assert_int_equal(mtpe_session_decide(s, (size_t)hit_with(s, "SPELLING", 1), MTPE_DECIDE_KEEP, 0, NULL, NULL), 0);
+	char *want = NULL;
+	size_t wn;
+	assert_int_equal(mtpe_session_splice(s, &want, &wn), 0);
+	assert_int_equal(mtpe_session_rebase(s, NULL), 0);
+	const mtpe_doc *d = mtpe_session_doc(s);
+	assert_int_equal(d->len, wn);
+	assert_memory_equal(d->data, want, wn);
+	mtpe_session_counts c;
+	mtpe_session_counts_get(s, &c);
+	assert_int_equal(c.total, 2);      /* the kept hit and the pending one */
+	assert_int_equal(c.pending, 1);
+	assert_int_equal(c.changes, 0);
+	assert_int_equal(c.decisions, 0);  /* undo history starts over */
+	for (size_t i = 0; i < mtpe_session_hit_count(s); i++) {
+		const mtpe_hit *h = mtpe_session_hit(s, i);
+		assert_memory_equal(d->data + h->f.offset, h->f.text, h->f.length);
+		if (!strcmp(h->f.text, "goverment"))
+			assert_int_equal(mtpe_session_hit_state(s, i), MTPE_HIT_DECIDED);
+		else
+			assert_int_equal(h->f.line, 3);
+	}
+	assert_splice(s, want);
+	free(want);
+	mtpe_session_free(s);
+}
+
 static void test_session__navigation(void **state)
 {
 	mtpe_session *s = make();
@@ -460,6 +551,9 @@ int main(void)
 		cmocka_unit_test(test_session__accept_undo_redo_keep_bytes),
 		cmocka_unit_test(test_session__bad_decisions_are_refused),
 		cmocka_unit_test(test_session__ignore_filters_and_undo),
+		cmocka_unit_test(test_session__bad_spans_are_dropped),
+		cmocka_unit_test(test_session__merge_of_a_full_check),
+		cmocka_unit_test(test_session__rebase_after_save),
 		cmocka_unit_test(test_session__navigation),
 		cmocka_unit_test(test_session__recheck_shows_new_and_unstable_hits),
 		cmocka_unit_test_setup_teardown(test_session__journal_replay, setup_state, teardown_state),
