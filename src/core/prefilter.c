@@ -176,7 +176,7 @@ static struct req parse_seq(struct parser *P)
 			break;
 		if (c == '(') {
 			const char *g = P->p + 1;
-			bool skip = false;
+			bool skip = false, positive_look = false;
 			if (*g == '*') { /* (*VERB) */
 				const char *e = memchr(g, ')', (size_t)(P->end - g));
 				if (!e) {
@@ -189,10 +189,12 @@ static struct req parse_seq(struct parser *P)
 			if (*g == '?') {
 				g++;
 				if (*g == '=' || *g == '!') {
-					skip = true;
+					skip = *g == '!';
+					positive_look = *g == '=';
 					g++;
 				} else if (*g == '<' && (g[1] == '=' || g[1] == '!')) {
-					skip = true;
+					skip = g[1] == '!';
+					positive_look = g[1] == '=';
 					g += 2;
 				} else if (*g == ':' || *g == '|' || *g == '>') {
 					g++;
@@ -230,9 +232,14 @@ static struct req parse_seq(struct parser *P)
 				break;
 			}
 			P->p++;
-			if (skip) { /* a lookaround is zero-width: the literal run goes on */
+			if (skip) { /* a negative lookaround requires nothing; the literal run goes on */
 				req_free(&inner);
 				quantifier(P);
+				continue;
+			}
+			if (positive_look) { /* its text must be there, next to the match (same or adjacent line) */
+				flush(&S);
+				offer(&S, &inner);
 				continue;
 			}
 			flush(&S);
@@ -367,6 +374,15 @@ static struct req parse_alt(struct parser *P)
 	return all;
 }
 
+/* One-byte literals are worth a prefilter only when they are punctuation that most lines lack. */
+static bool rare_literals(const struct req *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strlen(r->s[i]) == 1 && !strchr(":;!?()[]{}%$#@&*/+=<>|~^_\\", r->s[i][0]))
+			return false;
+	return true;
+}
+
 int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n)
 {
 	struct parser P = { pattern, pattern + strlen(pattern), false, false };
@@ -380,7 +396,7 @@ int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n)
 		req_free(&r);
 		return MTPE_ENOMEM;
 	}
-	if (P.fail || P.p != P.end || r.any || req_minlen(&r) < 2) {
+	if (P.fail || P.p != P.end || r.any || req_minlen(&r) < 1 || (req_minlen(&r) == 1 && !rare_literals(&r))) {
 		req_free(&r);
 		return 0;
 	}
