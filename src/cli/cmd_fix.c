@@ -11,7 +11,7 @@
 
 static void help(void)
 {
-	printf("usage: mtpe fix [options] FILE...\n\n"
+	printf("usage: mtpe fix [options] FILE... ('-' reads stdin, with --diff only)\n\n"
 	       "Applies the first suggestion of every finding whose rule is marked safe\n"
 	       "(see 'mtpe rules list'), re-checks and repeats until nothing changes. Only the\n"
 	       "replaced spans change; the file is replaced atomically. Exit 1 when findings at\n"
@@ -56,13 +56,9 @@ int cmd_fix(int argc, char **argv)
 	cli_common_init(&common);
 	for (; it.i < argc; it.i++) {
 		const char *a = argv[it.i], *v;
-		if (it.done || a[0] != '-') {
+		if (it.done || a[0] != '-' || !strcmp(a, "-")) {
 			files[nfiles++] = a;
 			continue;
-		}
-		if (!strcmp(a, "-")) {
-			cli_error("fix: cannot fix stdin in place; use 'mtpe fix --diff' on a file");
-			goto usage;
 		}
 		if (!strcmp(a, "--")) {
 			it.done = true;
@@ -109,6 +105,11 @@ int cmd_fix(int argc, char **argv)
 		cli_error("fix: no files given (see 'mtpe fix --help')");
 		goto usage;
 	}
+	for (size_t i = 0; i < nfiles && !diff; i++)
+		if (!strcmp(files[i], "-")) {
+			cli_error("fix: cannot fix stdin in place; use 'mtpe fix --diff -' to see the fixes");
+			goto usage;
+		}
 
 	struct cli_run run;
 	if (cli_run_init(&run, &common) < 0) {
