@@ -681,6 +681,146 @@ static const mtpe_hit *cur_hit(const tui_app *a)
 	return f && f->cur >= 0 ? mtpe_session_hit(f->s, (size_t)f->cur) : NULL;
 }
 
+/* Index of replacement `r` among hit i's replacements, or -1. */
+static int repl_index(const mtpe_session *s, size_t i, const char *r)
+{
+	const mtpe_hit *h = mtpe_session_hit(s, i);
+	for (size_t k = 0; k < h->f.nreplacements; k++)
+		if (!strcmp(h->f.replacements[k], r))
+			return (int)k;
+	return -1;
+}
+
+/* Pending hits identical to the current one (rule, text) offering replacement r. */
+static size_t identical_pending(const tui_app *a, const char *r, long *out, size_t max)
+{
+	tui_file *f = tui_app_file(a);
+	const mtpe_hit *h = mtpe_session_hit(f->s, (size_t)f->cur);
+	size_t n = 0;
+	for (long j = mtpe_session_next(f->s, (size_t)f->cur, 1, false); j >= 0;
+	     j = mtpe_session_next(f->s, (size_t)j, 1, false)) {
+		if (mtpe_session_hit_state(f->s, (size_t)j) != MTPE_HIT_PENDING)
+			continue;
+		const mtpe_hit *o = mtpe_session_hit(f->s, (size_t)j);
+		if (strcmp(o->f.rule, h->f.rule) || strcmp(o->f.text ? o->f.text : "", h->f.text ? h->f.text : "") ||
+		    repl_index(f->s, (size_t)j, r) < 0)
+			continue;
+		if (out && n < max)
+			out[n] = j;
+		n++;
+	}
+	return n;
+}
+
+size_t tui_app_replace_all_count(const tui_app *a)
+{
+	const mtpe_hit *h = cur_hit(a);
+	if (!h || !h->f.nreplacements)
+		return 0;
+	int k = a->hl < (int)h->f.nreplacements ? a->hl : 0;
+	return identical_pending(a, h->f.replacements[k], NULL, 0);
+}
+
+static void replace_all(tui_app *a)
+{
+	tui_file *f = tui_app_file(a);
+	const mtpe_hit *h = cur_hit(a);
+	if (!h || !h->f.nreplacements)
+		return;
+	int k = a->hl < (int)h->f.nreplacements ? a->hl : 0;
+	char *r = mtpe_strdup(h->f.replacements[k]);
+	size_t n = identical_pending(a, r, NULL, 0);
+	long *list = mtpe_calloc(n + 1, sizeof(long));
+	if (!r || !list) {
+		free(r);
+		free(list);
+		msg(a, true, "out of memory");
+		return;
+	}
+	identical_pending(a, r, list, n);
+	long first = f->cur;
+	mtpe_error err;
+	mtpe_error_clear(&err);
+	size_t done = 0;
+	/* each hit is its own decision, undoable one by one */
+	if (mtpe_session_decide(f->s, (size_t)first, MTPE_DECIDE_ACCEPT, k, NULL, &err) == 0)
+		done++;
+	for (size_t i = 0; i < n; i++) {
+		if (mtpe_session_hit_state(f->s, (size_t)list[i]) != MTPE_HIT_PENDING)
+			continue;
+		int kk = repl_index(f->s, (size_t)list[i], r);
+		if (kk >= 0 && mtpe_session_decide(f->s, (size_t)list[i], MTPE_DECIDE_ACCEPT, kk, NULL, &err) == 0)
+			done++;
+	}
+	advance(a);
+	msg(a, false, "replaced %zu hit%s with \"%s\" (u undoes them one by one)", done, done == 1 ? "" : "s", r);
+	journal_warning(a);
+	free(r);
+	free(list);
+}
+
+static void keep_rest(tui_app *a)
+{
+	tui_file *f = tui_app_file(a);
+	size_t done = 0;
+	long j = f->cur;
+	if (j >= 0 && mtpe_session_hit_state(f->s, (size_t)j) == MTPE_HIT_PENDING &&
+	    mtpe_session_decide(f->s, (size_t)j, MTPE_DECIDE_KEEP, 0, NULL, NULL) == 0)
+		done++;
+	for (j = mtpe_session_next(f->s, (size_t)f->cur, 1, false); j >= 0; j = mtpe_session_next(f->s, (size_t)j, 1, false))
+		if (mtpe_session_hit_state(f->s, (size_t)j) == MTPE_HIT_PENDING &&
+		    mtpe_session_decide(f->s, (size_t)j, MTPE_DECIDE_KEEP, 0, NULL, NULL) == 0)
+			done++;
+	advance(a);
+	msg(a, false, "kept %zu hit%s", done, done == 1 ? "" : "s");
+	journal_warning(a);
+}
+
+static size_t rest_count(const tui_app *a)
+{
+	tui_file *f = tui_app_file(a);
+	size_t n = 0;
+	for (long j = f->cur; j >= 0; j = mtpe_session_next(f->s, (size_t)j, 1, false))
+		if (mtpe_session_hit_state(f->s, (size_t)j) == MTPE_HIT_PENDING)
+			n++;
+	return n;
+}
+
+int tui_app_details(const tui_app *a, mtpe_buf *out)
+{
+	const mtpe_hit *h = cur_hit(a);
+	if (!h)
+		return -1;
+	mtpe_buf_printf(out, "%s  (%s, %s)\n\n", h->f.rule, tui_category_label(h->f.category),
+			mtpe_severity_name(h->f.severity));
+	mtpe_buf_printf(out, "%s\n", h->f.message ? h->f.message : "");
+	long ri = a->o.chk ? mtpe_checker_rule_find(a->o.chk, h->f.rule) : -1;
+	if (ri >= 0) {
+		mtpe_rule_info info;
+		mtpe_checker_rule(a->o.chk, (size_t)ri, &info);
+		if (info.description && *info.description)
+			mtpe_buf_printf(out, "\n%s\n", info.description);
+		size_t shown = 0;
+		for (size_t i = 0; i < info.nexamples && shown < 4; i++) {
+			const mtpe_example *ex = &info.examples[i];
+			if (ex->kind == MTPE_EXAMPLE_BAD) {
+				mtpe_buf_printf(out, "\n  bad:  %s", ex->text);
+				if (ex->fix)
+					mtpe_buf_printf(out, "\n  fix:  %s", ex->fix);
+			} else {
+				mtpe_buf_printf(out, "\n  good: %s", ex->text);
+			}
+			shown++;
+		}
+		if (info.file)
+			mtpe_buf_printf(out, "\n\n(rule file %s:%d)", info.file, info.line);
+	}
+	if (h->f.unit)
+		mtpe_buf_printf(out, "\n\nunit: %s", h->f.unit);
+	mtpe_buf_puts(out, "\n\nPress any key to go back.");
+	return out->oom ? -1 : 0;
+}
+
 static int key_normal(tui_app *a, int key)
 {
 	tui_file *f = tui_app_file(a);
@@ -826,6 +966,24 @@ static int key_normal(tui_app *a, int key)
 	case '?':
 		a->mode = TUI_MODE_HELP;
 		break;
+	case 'v':
+		if (h)
+			a->mode = TUI_MODE_DETAILS;
+		break;
+	case 'R':
+		if (!h || !nrep) {
+			msg(a, true, "no suggestion to apply here");
+			break;
+		}
+		a->mode = TUI_MODE_CONFIRM;
+		a->confirm = TUI_CONFIRM_REPLACE_ALL;
+		break;
+	case 'D':
+		if (!h)
+			break;
+		a->mode = TUI_MODE_CONFIRM;
+		a->confirm = TUI_CONFIRM_KEEP_REST;
+		break;
 	case TUI_CTRL('l'): case TUI_KEY_RESIZE:
 		return TUI_R_REDRAW | TUI_R_FULL;
 	case TUI_KEY_EOF:
@@ -922,6 +1080,10 @@ static int key_confirm(tui_app *a, int key)
 	}
 	if (c == TUI_CONFIRM_IGNORE_RULE)
 		decide(a, MTPE_DECIDE_IGNORE_RULE, 0, NULL);
+	else if (c == TUI_CONFIRM_REPLACE_ALL)
+		replace_all(a);
+	else if (c == TUI_CONFIRM_KEEP_REST)
+		keep_rest(a);
 	else if (c == TUI_CONFIRM_QUIT)
 		return quit_now(a, true);
 	return TUI_R_REDRAW;
@@ -989,6 +1151,7 @@ int tui_app_key(tui_app *a, int key)
 	case TUI_MODE_QUITASK: return key_quitask(a, key);
 	case TUI_MODE_RESUME: return key_resume(a, key);
 	case TUI_MODE_HELP:
+	case TUI_MODE_DETAILS:
 		if (key == TUI_KEY_RESIZE)
 			return TUI_R_REDRAW | TUI_R_FULL;
 		a->mode = TUI_MODE_NORMAL;
@@ -1008,7 +1171,14 @@ const char *tui_app_prompt(const tui_app *a, char *buf, size_t n)
 		snprintf(buf, n, "Replace \"%s\" with: ", h && h->f.text ? h->f.text : "");
 		return buf;
 	case TUI_MODE_CONFIRM:
-		if (a->confirm == TUI_CONFIRM_IGNORE_RULE && h) {
+		if (a->confirm == TUI_CONFIRM_REPLACE_ALL && h && h->f.nreplacements) {
+			int k = a->hl < (int)h->f.nreplacements ? a->hl : 0;
+			snprintf(buf, n, "Replace \"%s\" -> \"%s\" here and in %zu more hits? [y/N]", h->f.text,
+				 h->f.replacements[k], tui_app_replace_all_count(a));
+		} else if (a->confirm == TUI_CONFIRM_KEEP_REST && h) {
+			size_t r = rest_count(a);
+			snprintf(buf, n, "Keep the original for %zu remaining hit%s in this file? [y/N]", r, r == 1 ? "" : "s");
+		} else if (a->confirm == TUI_CONFIRM_IGNORE_RULE && h) {
 			size_t c = mtpe_session_filter_count(f->s, (size_t)f->cur, MTPE_DECIDE_IGNORE_RULE);
 			snprintf(buf, n, "Ignore rule %s for this session (this hit and %zu more)? [y/N]", h->f.rule, c);
 		} else {

@@ -40,10 +40,17 @@ typedef enum tui_mode {
 	TUI_MODE_CONFIRM,  /* [y/N] for a bulk or destructive action */
 	TUI_MODE_QUITASK,  /* [w]rite / [d]iscard / [c]ancel */
 	TUI_MODE_RESUME,   /* N decisions recovered, resume? [Y/n] */
-	TUI_MODE_HELP
+	TUI_MODE_HELP,
+	TUI_MODE_DETAILS   /* rule description and examples (v) */
 } tui_mode;
 
-typedef enum tui_confirm { TUI_CONFIRM_NONE, TUI_CONFIRM_IGNORE_RULE, TUI_CONFIRM_QUIT } tui_confirm;
+typedef enum tui_confirm {
+	TUI_CONFIRM_NONE,
+	TUI_CONFIRM_IGNORE_RULE,
+	TUI_CONFIRM_QUIT,
+	TUI_CONFIRM_REPLACE_ALL, /* R: this replacement on every identical pending hit */
+	TUI_CONFIRM_KEEP_REST    /* D: keep this and every remaining pending hit of the file */
+} tui_confirm;
 
 typedef struct tui_file {
 	char *path;          /* as given on the command line */
@@ -121,6 +128,10 @@ tui_file *tui_app_file(const tui_app *a);
 long tui_app_hit(const tui_app *a);
 /* Prompt text for the prompt row (edit, confirm...), or the message; never NULL. */
 const char *tui_app_prompt(const tui_app *a, char *buf, size_t n);
+/* Pending hits other than the current one that R would change (same rule, text and replacement). */
+size_t tui_app_replace_all_count(const tui_app *a);
+/* Details page of the current hit's rule (v) into out; returns 0 or -1 when there is none. */
+int tui_app_details(const tui_app *a, mtpe_buf *out);
 /* Total unsaved changes (effective accepted fixes) over all files. */
 size_t tui_app_unsaved(const tui_app *a);
 /* Writes every file with unsaved changes; returns 0 or a negative error (message set). */

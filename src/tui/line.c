@@ -185,10 +185,19 @@ int tui_run_line(tui_app *a, FILE *in, FILE *out, const tui_line_options *o)
 				a->edit ? a->edit : "");
 			break;
 		}
+		case TUI_MODE_DETAILS: {
+			mtpe_buf d = MTPE_BUF_INIT;
+			if (tui_app_details(a, &d) == 0 && d.ptr)
+				fprintf(out, "%s\n", d.ptr);
+			mtpe_buf_dispose(&d);
+			tui_app_key(a, ' ');
+			continue;
+		}
 		case TUI_MODE_HELP:
 			fputs("Keys: 1-9 accept N; Enter/y accept the highlighted (>) one; n or space keep; e edit\n"
 			      "(next line is the text, empty = as shown); i ignore this match; I ignore the rule;\n"
-			      "a add to dictionary; u undo; ^R redo; j/k next/prev undecided; J/K next/prev hit;\n"
+			      "a add to dictionary; R this fix on all identical hits; D keep all remaining; v rule\n"
+			      "details; u undo; ^R redo; j/k next/prev undecided; J/K next/prev hit;\n"
 			      "up/down move the highlight; m more; >/< next/prev file; w write; x write and quit;\n"
 			      "q quit (asks if unsaved); Q quit without writing; ? help. End of input quits.\n", out);
 			tui_app_key(a, ' ');
@@ -202,7 +211,7 @@ int tui_run_line(tui_app *a, FILE *in, FILE *out, const tui_line_options *o)
 			if (f->cur >= 0) {
 				mtpe_session_counts c;
 				mtpe_session_counts_get(f->s, &c);
-				fprintf(out, "(%zu/%zu) Accept [1-9,y,n,e,i,I,a,u,^R,j,k,J,K,w,x,q,Q,?]? ",
+				fprintf(out, "(%zu/%zu) Accept [1-9,y,n,e,i,I,a,R,D,v,u,^R,j,k,J,K,w,x,q,Q,?]? ",
 					mtpe_session_hit_rank(f->s, (size_t)f->cur), c.total);
 			} else {
 				fputs("[w,x,q,Q,>,<,?]? ", out);

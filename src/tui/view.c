@@ -657,6 +657,8 @@ static const char *const help_lines[] = {
 	"  j / k      next / prev undecided     J / K      next / prev hit (any)",
 	"  Left/Right prev / next hit           PgUp/PgDn  scroll the text",
 	"  [ / ]      less / more context       > / <      next / previous file",
+	"  R          this fix on all identical D          keep all remaining (asks)",
+	"  v          rule details and examples",
 	"  w          write accepted fixes      x          write and quit",
 	"  q          quit (asks if unsaved)    Q          quit without writing (asks)",
 	"  ^L         redraw                    ?          this help",
@@ -696,6 +698,22 @@ int tui_view_render(tui_view *v, const tui_app *a, int w, int h)
 	if (a->mode == TUI_MODE_HELP) {
 		for (size_t i = 0; i < sizeof(help_lines) / sizeof(help_lines[0]) && (int)i + 1 < h; i++)
 			puts_(v, (int)i + 1, 0, help_lines[i], i == 0 ? TUI_A_BOLD : 0, w);
+		return 0;
+	}
+	if (a->mode == TUI_MODE_DETAILS) {
+		mtpe_buf d = MTPE_BUF_INIT;
+		if (tui_app_details(a, &d) == 0 && d.ptr) {
+			int y = 1;
+			char *line = d.ptr;
+			while (line && y < h) {
+				char *nl = strchr(line, '\n');
+				if (nl)
+					*nl = '\0';
+				y += *line ? put_wrapped(v, y, 1, line, y == 1 ? TUI_A_BOLD : 0, h - y) : 1;
+				line = nl ? nl + 1 : NULL;
+			}
+		}
+		mtpe_buf_dispose(&d);
 		return 0;
 	}
 	tui_file *f = tui_app_file(a);

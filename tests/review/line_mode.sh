@@ -58,6 +58,15 @@ grep -qF -- "-- file 2/2: " "$TMP/out" || fail "> did not switch files"
 [ "$(cat "$TMP/m2.txt")" = "Second file recieve." ] || fail "m2: $(cat "$TMP/m2.txt")"
 grep -qF -- "-- wrote 2 files" "$TMP/out" || fail "x did not write both files"
 
+# R applies the fix to every identical hit (each undoable), D keeps the rest, v explains the rule
+printf 'I recieve. You recieve. They recieve. We goverment it. A goverment. The end wierd.\n' >"$TMP/r.txt"
+printf 'R\ny\nv\nD\ny\nu\nx\n' | run "$TMP/r.txt" >"$TMP/out" 2>&1
+grep -qF 'Replace "recieve" -> "receive" here and in 2 more hits? [y/N]' "$TMP/out" || fail "R did not ask with a count"
+grep -qF "Keep the original for 3 remaining hits in this file? [y/N]" "$TMP/out" || fail "D did not ask with a count"
+grep -qF "bad:  " "$TMP/out" || fail "v showed no rule examples"
+[ "$(cat "$TMP/r.txt")" = "I receive. You receive. They receive. We goverment it. A goverment. The end wierd." ] ||
+	fail "R/D: $(cat "$TMP/r.txt")"
+
 # bad input is refused with a clear message
 mkdir "$TMP/dir"
 run "$TMP/dir" </dev/null >"$TMP/out" 2>&1 && fail "a directory was accepted"
