@@ -143,6 +143,11 @@ int cmd_review(int argc, char **argv)
 			rc = tui_run_line(&app, stdin, stdout, &lo);
 		} else {
 			rc = tui_run_curses(&app);
+			if (rc == TUI_NO_TERMINAL) {
+				cli_warn("review: cannot use terminal type '%s'; using the line mode", term);
+				tui_line_options lo = { 0, 0 };
+				rc = tui_run_line(&app, stdin, stdout, &lo);
+			}
 		}
 		for (size_t i = 0; i < app.nfiles; i++)
 			if (app.files[i].saved)

@@ -152,8 +152,11 @@ int tui_run_curses(tui_app *a)
 {
 	const char *cs = nl_langinfo(CODESET);
 	bool utf8 = cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
-	if (!initscr())
-		return 3;
+	/* newterm, unlike initscr, reports an unusable terminal instead of exiting */
+	SCREEN *scr = newterm(NULL, stdout, stdin);
+	if (!scr)
+		return TUI_NO_TERMINAL;
+	set_term(scr);
 	curses_on = 1;
 	atexit(restore_terminal);
 	struct sigaction sa;
@@ -214,5 +217,6 @@ int tui_run_curses(tui_app *a)
 	rc = a->exit_code;
 	tui_view_dispose(&v);
 	restore_terminal();
+	delscreen(scr);
 	return rc;
 }

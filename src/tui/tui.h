@@ -10,7 +10,9 @@
 
 #include "app.h"
 
-/* Runs the curses UI until quit; returns the exit code. */
+/* Returned by tui_run_curses when the terminal cannot be used (then use the line mode). */
+#define TUI_NO_TERMINAL (-1)
+/* Runs the curses UI until quit; returns the exit code or TUI_NO_TERMINAL. */
 int tui_run_curses(tui_app *a);
 
 typedef struct tui_line_options {
