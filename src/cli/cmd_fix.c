@@ -138,6 +138,8 @@ int cmd_fix(int argc, char **argv)
 				cli_error("fix: --only: unknown rule '%s' (see 'mtpe rules list')", only[k]);
 				cli_run_dispose(&run);
 				free(files);
+				for (size_t j = 0; j < nonly; j++)
+					free((void *)only[j]);
 				free(only);
 				return EXIT_USAGE;
 			}
@@ -209,6 +211,8 @@ usage_missing:
 	opt_missing(&it);
 usage:
 	free(files);
+	for (size_t j = 0; j < nonly; j++)
+		free((void *)only[j]);
 	free(only);
 	return EXIT_USAGE;
 }
