@@ -20,7 +20,6 @@ static void help(void)
 	       "  --only RULE[,RULE]     apply only these rules (repeatable)\n"
 	       "  --fail-on SEV          error, warning (default), info, none\n"
 	       "  --input-format FMT     force the input format\n"
-	       "  --config FILE          use this .mtpe.yaml instead of the nearest one\n"
 	       "%s",
 	       cli_common_help);
 }

@@ -19,7 +19,6 @@ static void help(void)
 	       "  --title TEXT           report title (default 'mtpe report')\n"
 	       "  --fail-on SEV          exit 1 when a finding is at least SEV: error, warning (default), info, none\n"
 	       "  --input-format FMT     force the input format\n"
-	       "  --config FILE          use this .mtpe.yaml instead of the nearest one\n"
 	       "%s",
 	       mtpe_report_formats(), cli_common_help);
 }

@@ -168,7 +168,8 @@ const char *cli_common_help =
 	"  --disable RULE         turn a rule off (repeatable)\n"
 	"  --severity RULE=SEV    re-grade a rule (error, warning, info)\n"
 	"  --max-size SIZE        refuse files larger than SIZE (default 64M)\n"
-	"  --data-dir DIR         folder with the built-in rules/ and dicts/\n";
+	"  --data-dir DIR         folder with the built-in rules/ and dicts/\n"
+	"  --config FILE          use FILE instead of the nearest .mtpe.yaml\n";
 
 mtpe_checker *cli_checker_new(struct cli_common *c)
 {
