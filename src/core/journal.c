@@ -6,6 +6,7 @@
  *   path <real path of the file>
  *   sha256 <hex of the file's bytes>
  *   D <kind> <k> <offset> <length> <origin> <rule> <hex text or ->
+ *   K <kind> <offset> <length> <rule>    (decided before the last save)
  *   U
  *   R
  * A hit is named by (offset, length, origin decision id, rule): replaying the
@@ -177,12 +178,14 @@ static void each_record(const mtpe_journal *j, void (*fn)(void *, char *), void 
 	free(copy);
 }
 
-struct depth { size_t done, total; };
+struct depth { size_t done, total, carried; };
 
 static void count_rec(void *data, char *rec)
 {
 	struct depth *d = data;
-	if (rec[0] == 'D') {
+	if (rec[0] == 'K') {
+		d->carried++;
+	} else if (rec[0] == 'D') {
 		d->done++;
 		d->total = d->done;
 	} else if (rec[0] == 'U' && d->done) {
@@ -194,9 +197,9 @@ static void count_rec(void *data, char *rec)
 
 size_t mtpe_journal_recoverable(const mtpe_journal *j)
 {
-	struct depth d = { 0, 0 };
+	struct depth d = { 0, 0, 0 };
 	each_record(j, count_rec, &d);
-	return d.done;
+	return d.done + d.carried;
 }
 
 static int unhex(const char *s, char **out)
@@ -225,7 +228,7 @@ static int unhex(const char *s, char **out)
 	return 0;
 }
 
-struct replay { mtpe_session *s; size_t skipped; int error; };
+struct replay { mtpe_session *s; size_t skipped, carried; int error; };
 
 static void replay_rec(void *data, char *rec)
 {
@@ -238,6 +241,19 @@ static void replay_rec(void *data, char *rec)
 	}
 	if (rec[0] == 'R') {
 		mtpe_session_redo(r->s, NULL);
+		return;
+	}
+	if (rec[0] == 'K') {
+		int kind, used = 0;
+		size_t off, len;
+		char rule[256];
+		if (sscanf(rec, "K %d %zu %zu %255s%n", &kind, &off, &len, rule, &used) == 4 && used) {
+			long h = mtpe_session_find_hit(r->s, off, len, 0, rule);
+			if (h < 0 || mtpe_session_set_carried(r->s, (size_t)h, (mtpe_decision_kind)kind) < 0)
+				r->skipped++;
+			else
+				r->carried++;
+		}
 		return;
 	}
 	if (rec[0] != 'D')
@@ -269,14 +285,14 @@ static void replay_rec(void *data, char *rec)
 
 int mtpe_journal_replay(mtpe_journal *j, mtpe_session *s, size_t *applied, size_t *skipped, mtpe_error *err)
 {
-	struct replay r = { s, 0, 0 };
+	struct replay r = { s, 0, 0, 0 };
 	mtpe_session_set_journal(s, NULL);
 	each_record(j, replay_rec, &r);
 	mtpe_session_set_journal(s, j);
 	mtpe_session_counts c;
 	mtpe_session_counts_get(s, &c);
 	if (applied)
-		*applied = c.decisions;
+		*applied = c.decisions + r.carried;
 	if (skipped)
 		*skipped = r.skipped;
 	if (r.error)
@@ -351,7 +367,7 @@ int mtpe_journal_record_decide(mtpe_journal *j, const mtpe_session *s, const mtp
 	mtpe_buf b = MTPE_BUF_INIT;
 	mtpe_buf_printf(&b, "D %d %d %zu %zu %u %s ", (int)d->kind, d->k, h->f.offset, h->f.length, h->origin,
 			h->f.rule);
-	if (d->kind == MTPE_DECIDE_CUSTOM && d->text && *d->text) {
+	if ((d->kind == MTPE_DECIDE_CUSTOM || d->kind == MTPE_DECIDE_DICT_ADD) && d->text && *d->text) {
 		size_t n = strlen(d->text);
 		if (mtpe_buf_grow(&b, 2 * n + 2) == 0) {
 			mtpe_hex((const unsigned char *)d->text, n, b.ptr + b.len);
@@ -363,6 +379,23 @@ int mtpe_journal_record_decide(mtpe_journal *j, const mtpe_session *s, const mtp
 		mtpe_buf_putc(&b, '-');
 	}
 	mtpe_buf_putc(&b, '\n');
+	int error = b.oom ? mtpe_error_set(err, MTPE_ENOMEM, "out of memory") : append(j, b.ptr, b.len, err);
+	mtpe_buf_dispose(&b);
+	return error;
+}
+
+int mtpe_journal_record_carried(mtpe_journal *j, const mtpe_session *s, mtpe_error *err)
+{
+	mtpe_buf b = MTPE_BUF_INIT;
+	for (size_t i = 0; i < mtpe_session_hit_count(s); i++) {
+		const mtpe_hit *h = mtpe_session_hit(s, i);
+		if (h->alive && h->carried && h->origin == 0)
+			mtpe_buf_printf(&b, "K %d %zu %zu %s\n", (int)h->carried, h->f.offset, h->f.length, h->f.rule);
+	}
+	if (!b.len) {
+		mtpe_buf_dispose(&b);
+		return 0;
+	}
 	int error = b.oom ? mtpe_error_set(err, MTPE_ENOMEM, "out of memory") : append(j, b.ptr, b.len, err);
 	mtpe_buf_dispose(&b);
 	return error;

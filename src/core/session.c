@@ -1028,6 +1028,14 @@ int mtpe_session_decide(mtpe_session *s, size_t i, mtpe_decision_kind kind, int 
 	return 0;
 }
 
+int mtpe_session_set_carried(mtpe_session *s, size_t i, mtpe_decision_kind kind)
+{
+	if (i >= s->nhits || kind == MTPE_DECIDE_NONE || !s->hits[i].alive)
+		return MTPE_EINVAL;
+	s->hits[i].carried = kind;
+	return refresh(s);
+}
+
 int mtpe_session_push_placeholder(mtpe_session *s, mtpe_decision_kind kind, const char *text)
 {
 	mtpe_decision d;

@@ -458,8 +458,12 @@ static int write_file(tui_app *a, tui_file *f, bool *wrote)
 		a->exit_code = 3;
 		return error;
 	}
-	if (f->j)
+	if (f->j) {
 		mtpe_session_set_journal(f->s, f->j);
+		/* what was kept or ignored before the save survives a crash after it */
+		if (mtpe_journal_record_carried(f->j, f->s, &err) < 0)
+			msg(a, true, "%s written; journal: %s", f->path, err.msg);
+	}
 	(void)rank;
 	f->cur = mtpe_session_next(f->s, (size_t)-1, 1, true);
 	if (f->cur < 0)

@@ -184,12 +184,16 @@ int tui_run_curses(tui_app *a)
 	tui_view v;
 	memset(&v, 0, sizeof(v));
 	int rc = 0;
+	bool draw = true;
 	for (;;) {
-		int h, w;
-		getmaxyx(stdscr, h, w);
-		tui_view_render(&v, a, w, h);
-		paint(&v);
-		refresh();
+		if (draw) {
+			int h, w;
+			getmaxyx(stdscr, h, w);
+			tui_view_render(&v, a, w, h);
+			paint(&v);
+			refresh();
+		}
+		draw = true;
 		if (a->quit)
 			break;
 		wint_t wc;
@@ -197,8 +201,10 @@ int tui_run_curses(tui_app *a)
 		bool busy = tui_app_busy(a) || a->worker_started;
 		timeout(busy ? 100 : -1);
 		int r = get_wch(&wc);
-		if (busy)
-			tui_app_poll(a);
+		if (busy && tui_app_poll(a))
+			draw = true;
+		else if (r == ERR)
+			draw = false;
 		if (r == ERR)
 			continue;
 		if (r == OK && wc == TUI_CTRL('z')) {

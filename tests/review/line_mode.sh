@@ -30,6 +30,15 @@ grep -qF "decisions recovered" "$TMP/out" || grep -qF "decision recovered" "$TMP
 cmp -s "$F" "$TMP/orig" && fail "resumed decision not written"
 head -c 40 "$F" | grep -q "Teh government" || fail "unexpected content"
 
+# after w the kept hits stay decided, also across a crash (journal K records)
+printf 'Teh goverment recieve.\n' >"$TMP/c1.txt"
+rm -rf "$XDG_STATE_HOME/mtpe"
+printf 'n\n1\nw\n' | run "$TMP/c1.txt" >"$TMP/out" 2>&1
+[ "$(cat "$TMP/c1.txt")" = "Teh government recieve." ] || fail "w: $(cat "$TMP/c1.txt")"
+printf '\nQ\n' | run --dump-screen 80x24 "$TMP/c1.txt" >"$TMP/out" 2>&1
+grep -qF "1 decision recovered" "$TMP/out" || fail "kept hit not journaled after the save"
+grep -qF "hit 2/2 50%  done 1  left 1" "$TMP/out" || fail "kept hit not restored: $(grep 'hit ' "$TMP/out" | tail -1)"
+
 # q with unsaved changes asks; c cancels; d discards (journal kept)
 make_fixture "$F"
 rm -rf "$XDG_STATE_HOME/mtpe"

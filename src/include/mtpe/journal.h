@@ -31,7 +31,8 @@ const char *mtpe_journal_path(const mtpe_journal *j);
 size_t mtpe_journal_recoverable(const mtpe_journal *j);
 /*
  * Replays the stored records onto s (which must be freshly opened on the same
- * bytes). *applied receives the number of decisions on the stack afterwards,
+ * bytes). *applied receives the number of decisions on the stack afterwards
+ * plus the hits marked decided before a save,
  * *skipped the number whose hit no longer exists. Appending continues after.
  */
 int mtpe_journal_replay(mtpe_journal *j, mtpe_session *s, size_t *applied, size_t *skipped,
@@ -40,6 +41,11 @@ int mtpe_journal_replay(mtpe_journal *j, mtpe_session *s, size_t *applied, size_
 int mtpe_journal_record_decide(mtpe_journal *j, const mtpe_session *s, const mtpe_decision *d,
 			       mtpe_error *err);
 int mtpe_journal_record_undo(mtpe_journal *j, mtpe_error *err);
+/*
+ * Records the hits decided before a save (the session's carried state) so a
+ * crash after the save loses no review work; one append, one fsync.
+ */
+int mtpe_journal_record_carried(mtpe_journal *j, const mtpe_session *s, mtpe_error *err);
 int mtpe_journal_record_redo(mtpe_journal *j, mtpe_error *err);
 /* Deletes the journal file (after a save, or when the user declines to resume). */
 int mtpe_journal_discard(mtpe_journal *j);

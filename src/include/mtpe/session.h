@@ -185,6 +185,8 @@ const char *mtpe_session_journal_error(mtpe_session *s, bool clear);
 /* Finds the alive hit with this identity (journal key); -1 if none. */
 long mtpe_session_find_hit(const mtpe_session *s, size_t offset, size_t length, unsigned origin,
 			   const char *rule);
+/* Marks hit i as decided before the last save (kind != NONE; not undoable). Journal replay. */
+int mtpe_session_set_carried(mtpe_session *s, size_t i, mtpe_decision_kind kind);
 /* Records a placeholder decision (a replayed decision whose hit no longer exists). */
 int mtpe_session_push_placeholder(mtpe_session *s, mtpe_decision_kind kind, const char *text);
 
