@@ -17,7 +17,8 @@ static void help(void)
 	       "  -f, --format FMT       output format: %s (default text)\n"
 	       "  --fail-on SEV          exit 1 when a finding is at least SEV: error, warning (default), info, none\n"
 	       "  --color WHEN           auto (default), always, never\n"
-	       "  -j, --jobs N           check N files in parallel (default: one per core); output order is unchanged\n"
+	       "  -j, --jobs N           N threads (default: one per core): files in parallel, or one long file in\n"
+	       "                         parts; output and its order are the same as with -j 1\n"
 	       "  --input-format FMT     force the input format\n"
 	       "%s",
 	       mtpe_formatter_names(), cli_common_help);
@@ -62,6 +63,8 @@ struct check_jobs {
 	size_t n, next;
 	const char *fail_on_s;
 	struct check_result *res;
+	struct cli_run *extra;  /* one file, several threads: the other threads' configuration runs */
+	size_t nextra;
 	pthread_mutex_t lock;
 	pthread_cond_t done;
 };
@@ -113,7 +116,16 @@ static void run_one(struct check_jobs *J, struct cli_run *run, size_t i)
 		res->status = -1;
 		goto done;
 	}
-	if (mtpe_checker_check(chk, res->doc, &res->fs, &res->words, &res->err) < 0) {
+	/* a single file is split among the threads instead (same findings as one thread) */
+	mtpe_checker *cs[257];
+	size_t ncs = 1;
+	cs[0] = chk;
+	for (size_t e = 0; e < J->nextra && ncs < 257; e++) {
+		mtpe_checker *x = NULL;
+		if (cli_run_for(&J->extra[e], file, &x, NULL) == 0 && x)
+			cs[ncs++] = x;
+	}
+	if (mtpe_checker_check_parallel(cs, ncs, res->doc, &res->fs, &res->words, &res->err) < 0) {
 		if (!res->err.path[0])
 			snprintf(res->err.path, sizeof(res->err.path), "%s", res->doc->path);
 		res->status = -1;
@@ -221,6 +233,7 @@ int cmd_check(int argc, char **argv)
 		goto usage;
 	}
 
+	int jobs_given = jobs;
 	if (!jobs) {
 		long nc = sysconf(_SC_NPROCESSORS_ONLN);
 		jobs = nc > 0 ? (int)nc : 1;
@@ -243,6 +256,14 @@ int cmd_check(int argc, char **argv)
 		free(J.res);
 		free(files);
 		return EXIT_RUNTIME;
+	}
+	if (nfiles == 1 && jobs == 1) {
+		long nc = sysconf(_SC_NPROCESSORS_ONLN);
+		size_t want = jobs_given ? (size_t)jobs_given : (nc > 0 ? (size_t)nc : 1);
+		if (want > 1 && (J.extra = calloc(want - 1, sizeof(struct cli_run))))
+			for (size_t e = 0; e + 1 < want; e++)
+				if (cli_run_init(&J.extra[J.nextra], &common) == 0)
+					J.nextra++;
 	}
 	pthread_mutex_init(&J.lock, NULL);
 	pthread_cond_init(&J.done, NULL);
@@ -300,6 +321,9 @@ int cmd_check(int argc, char **argv)
 	fflush(stdout);
 	mtpe_buf_dispose(&out);
 	cli_run_dispose(&run);
+	for (size_t e = 0; e < J.nextra; e++)
+		cli_run_dispose(&J.extra[e]);
+	free(J.extra);
 	pthread_mutex_destroy(&J.lock);
 	pthread_cond_destroy(&J.done);
 	free(J.res);

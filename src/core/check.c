@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -483,7 +484,7 @@ struct run {
 	const mtpe_doc *doc;
 	const mtpe_region *reg;
 	const char *t;
-	size_t n;
+	size_t from, n;       /* this run covers t[from, n); text before `from` is context only */
 	mtpe_segments seg;
 	mtpe_span *skip;
 	size_t nskip;
@@ -504,7 +505,7 @@ static bool overlaps_skip(const struct run *R, size_t s, size_t e)
 static void find_skips(struct run *R)
 {
 	size_t cap = 0;
-	size_t start = 0;
+	size_t start = R->from;
 	pcre2_match_data *md = R->c->md;
 	if (!R->c->skip_re)
 		return;
@@ -860,7 +861,7 @@ static void run_pattern(struct run *R, struct rule *r, const mtpe_ac_hits *hits,
 		pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if JIT is unavailable */
 	}
 	if (!hits || !r->nanchors) {
-		run_pattern_range(R, r, 0, R->n);
+		run_pattern_range(R, r, R->from, R->n);
 		return;
 	}
 	for (size_t i = 0; i < hits->nranges[idx] && !R->error; i++)
@@ -1263,7 +1264,7 @@ static void run_variant_mix(struct run *R, const struct rule *r)
 static void run_glossary(struct run *R, const struct rule *r)
 {
 	pcre2_match_data *md = R->c->md;
-	size_t start = 0;
+	size_t start = R->from;
 	while (start < R->n && !R->error) {
 		int rc = pcre2_match(R->c->glossary_re, (PCRE2_SPTR)R->t, R->n, start, PCRE2_NO_UTF_CHECK, md, R->c->mctx);
 		if (rc < 0)
@@ -1291,7 +1292,7 @@ static void run_glossary(struct run *R, const struct rule *r)
 
 static void run_cyrillic(struct run *R, const struct rule *r)
 {
-	size_t i = 0;
+	size_t i = R->from;
 	while (i < R->n && !R->error) {
 		size_t l;
 		uint32_t cp = mtpe_utf8_decode(R->t + i, R->n - i, &l);
@@ -1407,60 +1408,237 @@ static void run_mixed_script(struct run *R, const struct rule *r)
 	}
 }
 
+/* Document-level rules need the whole region: names and spellings established elsewhere in it. */
+static bool rule_is_global(const struct rule *r)
+{
+	if (r->builtin == BUILTIN_NAME_CASE || r->builtin == BUILTIN_VARIANT_MIX)
+		return true;
+	for (size_t i = 0; i < r->nconds; i++)
+		if (r->conds[i].kind == COND_DOC_CAPITALIZED)
+			return true;
+	return false;
+}
+
+static void run_rule(struct run *R, size_t i, const mtpe_ac_hits *hits)
+{
+	mtpe_checker *c = R->c;
+	struct rule *r = &c->rules[i];
+	struct timespec t0, t1;
+	if (c->timing)
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+	switch (r->builtin) {
+	case BUILTIN_NONE: run_pattern(R, r, hits, i); break;
+	case BUILTIN_SPELLING: run_spelling(R, r); break;
+	case BUILTIN_NAME_CASE: run_name_case(R, r); break;
+	case BUILTIN_VARIANT_MIX: run_variant_mix(R, r); break;
+	case BUILTIN_GLOSSARY: run_glossary(R, r); break;
+	case BUILTIN_CYRILLIC: run_cyrillic(R, r); break;
+	case BUILTIN_MIXED_SCRIPT: run_mixed_script(R, r); break;
+	}
+	if (c->timing) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		r->seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	}
+}
+
+/* Segments t[from, to) into R->seg with region offsets, and finds the URL-like spans there. */
+static int prepare(struct run *R, mtpe_error *err)
+{
+	int error = mtpe_segment(&R->seg, R->t + R->from, R->n - R->from, err);
+	if (error < 0)
+		return error;
+	for (size_t i = 0; R->from && i < R->seg.nsentences; i++) {
+		R->seg.sentences[i].start += R->from;
+		R->seg.sentences[i].end += R->from;
+	}
+	for (size_t i = 0; R->from && i < R->seg.nwords; i++) {
+		R->seg.words[i].start += R->from;
+		R->seg.words[i].end += R->from;
+	}
+	find_skips(R);
+	return 0;
+}
+
+/* Runs the rules (`which`: 0 all, 1 local only, 2 document-level only) over R's range. */
+static void run_rules(struct run *R, int which)
+{
+	mtpe_checker *c = R->c;
+	mtpe_ac_hits hits;
+	bool have_hits = false;
+	size_t len = R->n - R->from;
+	if (len >= JIT_MIN_TEXT && !getenv("MTPE_NO_PREFILTER")) {
+		if (!c->ac_tried)
+			build_prefilter(c);
+		if (c->ac && mtpe_ac_scan(c->ac, R->t + R->from, len, &hits) == 0) {
+			have_hits = true;
+			for (size_t r = 0; R->from && r < hits.nrules; r++)
+				for (size_t k = 0; k < hits.nranges[r]; k++) {
+					hits.ranges[r][k].start += R->from;
+					hits.ranges[r][k].end += R->from;
+				}
+		}
+	}
+	for (size_t i = 0; i < c->nrules && !R->error; i++) {
+		if (!c->rules[i].enabled)
+			continue;
+		if (which && rule_is_global(&c->rules[i]) != (which == 2))
+			continue;
+		run_rule(R, i, have_hits ? &hits : NULL);
+	}
+	if (have_hits)
+		mtpe_ac_hits_dispose(&hits);
+}
+
+static void run_dispose(struct run *R)
+{
+	mtpe_segments_dispose(&R->seg);
+	free(R->skip);
+	strmap_dispose(&R->capset, NULL);
+}
+
+static void run_init(struct run *R, mtpe_checker *c, const mtpe_doc *doc, const mtpe_region *reg,
+		     size_t from, size_t to, mtpe_findings *out)
+{
+	memset(R, 0, sizeof(*R));
+	R->c = c;
+	R->doc = doc;
+	R->reg = reg;
+	R->t = reg->text;
+	R->from = from;
+	R->n = to;
+	R->out = out;
+}
+
 static int check_region(mtpe_checker *c, const mtpe_doc *doc, const mtpe_region *reg, mtpe_findings *out,
 			size_t *words, mtpe_error *err)
 {
 	struct run R;
-	memset(&R, 0, sizeof(R));
-	R.c = c;
-	R.doc = doc;
-	R.reg = reg;
-	R.t = reg->text;
-	R.n = reg->text_len;
-	R.out = out;
-	int error = mtpe_segment(&R.seg, R.t, R.n, err);
+	run_init(&R, c, doc, reg, 0, reg->text_len, out);
+	int error = prepare(&R, err);
 	if (error < 0)
 		return error;
 	if (words)
 		*words += R.seg.nwords;
-	find_skips(&R);
-	mtpe_ac_hits hits;
-	bool have_hits = false;
-	if (R.n >= JIT_MIN_TEXT && !getenv("MTPE_NO_PREFILTER")) {
-		if (!c->ac_tried)
-			build_prefilter(c);
-		if (c->ac && mtpe_ac_scan(c->ac, R.t, R.n, &hits) == 0)
-			have_hits = true;
-	}
-	for (size_t i = 0; i < c->nrules && !R.error; i++) {
-		struct rule *r = &c->rules[i];
-		if (!r->enabled)
-			continue;
-		struct timespec t0, t1;
-		if (c->timing)
-			clock_gettime(CLOCK_MONOTONIC, &t0);
-		switch (r->builtin) {
-		case BUILTIN_NONE: run_pattern(&R, r, have_hits ? &hits : NULL, i); break;
-		case BUILTIN_SPELLING: run_spelling(&R, r); break;
-		case BUILTIN_NAME_CASE: run_name_case(&R, r); break;
-		case BUILTIN_VARIANT_MIX: run_variant_mix(&R, r); break;
-		case BUILTIN_GLOSSARY: run_glossary(&R, r); break;
-		case BUILTIN_CYRILLIC: run_cyrillic(&R, r); break;
-		case BUILTIN_MIXED_SCRIPT: run_mixed_script(&R, r); break;
-		}
-		if (c->timing) {
-			clock_gettime(CLOCK_MONOTONIC, &t1);
-			r->seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-		}
-	}
-	if (have_hits)
-		mtpe_ac_hits_dispose(&hits);
-	mtpe_segments_dispose(&R.seg);
-	free(R.skip);
-	strmap_dispose(&R.capset, NULL);
-	if (R.error)
-		return mtpe_error_set(err, R.error, "out of memory");
+	run_rules(&R, 0);
+	error = R.error;
+	run_dispose(&R);
+	if (error)
+		return mtpe_error_set(err, error, "out of memory");
 	return 0;
+}
+
+/* ---- one region, several threads ----------------------------------------- */
+
+/* Regions shorter than this are checked by one thread. */
+#define PARALLEL_MIN_TEXT (256 * 1024)
+
+struct chunk {
+	struct run R;
+	mtpe_findings fs;
+	mtpe_error err;
+	int error;
+};
+
+static void *chunk_worker(void *arg)
+{
+	struct chunk *k = arg;
+	if ((k->error = prepare(&k->R, &k->err)) == 0) {
+		run_rules(&k->R, 1);
+		if (k->R.error)
+			k->error = mtpe_error_set(&k->err, k->R.error, "out of memory");
+	}
+	return NULL;
+}
+
+/*
+ * Splits a long region at line ends into one chunk per checker; each thread
+ * segments its chunk and runs the local rules with its own checker; then the
+ * first checker runs the document-level rules over the merged segments. The
+ * findings equal those of one thread (tests/scripts/jobs-equivalence.sh).
+ */
+static int check_region_parallel(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, const mtpe_region *reg,
+				 mtpe_findings *out, size_t *words, mtpe_error *err)
+{
+	size_t len = reg->text_len;
+	struct chunk *k = mtpe_calloc(n, sizeof(*k));
+	pthread_t *th = mtpe_calloc(n, sizeof(*th));
+	bool *started = mtpe_calloc(n, sizeof(bool));
+	int error = 0;
+	if (!k || !th || !started) {
+		free(k);
+		free(th);
+		free(started);
+		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+	}
+	size_t from = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t to = i + 1 == n ? len : (len / n) * (i + 1);
+		if (to < from)
+			to = from;
+		if (i + 1 < n) {
+			const char *nl = memchr(reg->text + to, '\n', len - to);
+			to = nl ? (size_t)(nl - reg->text) + 1 : len;
+		}
+		run_init(&k[i].R, cs[i], doc, reg, from, to, &k[i].fs);
+		mtpe_error_clear(&k[i].err);
+		from = to;
+	}
+	for (size_t i = 1; i < n; i++)
+		started[i] = pthread_create(&th[i], NULL, chunk_worker, &k[i]) == 0;
+	chunk_worker(&k[0]);
+	for (size_t i = 1; i < n; i++) {
+		if (started[i])
+			pthread_join(th[i], NULL);
+		else
+			chunk_worker(&k[i]);
+	}
+	/* merge: findings, and the segments for the document-level rules */
+	struct run G;
+	run_init(&G, cs[0], doc, reg, 0, len, out);
+	size_t ns = 0, nw = 0, nk = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (k[i].error && !error) {
+			error = k[i].error;
+			if (err)
+				*err = k[i].err;
+		}
+		ns += k[i].R.seg.nsentences;
+		nw += k[i].R.seg.nwords;
+		nk += k[i].R.nskip;
+	}
+	G.seg.sentences = mtpe_malloc((ns ? ns : 1) * sizeof(mtpe_span));
+	G.seg.words = mtpe_malloc((nw ? nw : 1) * sizeof(mtpe_word));
+	G.skip = mtpe_malloc((nk ? nk : 1) * sizeof(mtpe_span));
+	if (!error && (!G.seg.sentences || !G.seg.words || !G.skip))
+		error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if (!error) {
+			memcpy(G.seg.sentences + G.seg.nsentences, k[i].R.seg.sentences, k[i].R.seg.nsentences * sizeof(mtpe_span));
+			G.seg.nsentences += k[i].R.seg.nsentences;
+			memcpy(G.seg.words + G.seg.nwords, k[i].R.seg.words, k[i].R.seg.nwords * sizeof(mtpe_word));
+			G.seg.nwords += k[i].R.seg.nwords;
+			memcpy(G.skip + G.nskip, k[i].R.skip, k[i].R.nskip * sizeof(mtpe_span));
+			G.nskip += k[i].R.nskip;
+			for (size_t f = 0; f < k[i].fs.len && !error; f++)
+				if (mtpe_findings_push(out, &k[i].fs.items[f]) < 0)
+					error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+			k[i].fs.len = 0;
+		}
+		mtpe_findings_dispose(&k[i].fs);
+		run_dispose(&k[i].R);
+	}
+	if (!error) {
+		if (words)
+			*words += G.seg.nwords;
+		run_rules(&G, 2);
+		if (G.error)
+			error = mtpe_error_set(err, G.error, "out of memory");
+	}
+	run_dispose(&G);
+	free(k);
+	free(th);
+	free(started);
+	return error;
 }
 
 /* A spelling finding on exactly the span of another rule's finding adds nothing: drop it. */
@@ -1482,22 +1660,39 @@ static void drop_spelling_duplicates(mtpe_findings *fs)
 	fs->len = w;
 }
 
-int mtpe_checker_check(mtpe_checker *c, const mtpe_doc *doc, mtpe_findings *out, size_t *words, mtpe_error *err)
+/* Sorts, de-duplicates and applies inline suppressions to the findings from `first` on. */
+static int finish_findings(const mtpe_doc *doc, mtpe_findings *out, size_t first, mtpe_error *err)
+{
+	mtpe_findings tail = { out->items + first, out->len - first, out->len - first };
+	mtpe_findings_sort(&tail);
+	drop_spelling_duplicates(&tail);
+	int error = mtpe_suppress_apply(doc, &tail, err); /* inline mtpe-disable comments */
+	out->len = first + tail.len;
+	return error;
+}
+
+int mtpe_checker_check_parallel(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, mtpe_findings *out,
+				size_t *words, mtpe_error *err)
 {
 	int error;
 	if (words)
 		*words = 0;
 	size_t first = out->len;
-	for (size_t i = 0; i < doc->nregions; i++)
-		if ((error = check_region(c, doc, &doc->regions[i], out, words, err)) < 0)
+	for (size_t i = 0; i < doc->nregions; i++) {
+		const mtpe_region *reg = &doc->regions[i];
+		if (n > 1 && reg->text_len >= PARALLEL_MIN_TEXT)
+			error = check_region_parallel(cs, n, doc, reg, out, words, err);
+		else
+			error = check_region(cs[0], doc, reg, out, words, err);
+		if (error < 0)
 			return error;
-	/* sort only this document's findings */
-	mtpe_findings tail = { out->items + first, out->len - first, out->len - first };
-	mtpe_findings_sort(&tail);
-	drop_spelling_duplicates(&tail);
-	error = mtpe_suppress_apply(doc, &tail, err); /* inline mtpe-disable comments */
-	out->len = first + tail.len;
-	return error;
+	}
+	return finish_findings(doc, out, first, err);
+}
+
+int mtpe_checker_check(mtpe_checker *c, const mtpe_doc *doc, mtpe_findings *out, size_t *words, mtpe_error *err)
+{
+	return mtpe_checker_check_parallel(&c, 1, doc, out, words, err);
 }
 
 int mtpe_checker_check_text(mtpe_checker *c, const char *text, size_t len, mtpe_findings *out, mtpe_error *err)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `mtpe check -j N` gives the same output, in the same order, and the same exit
-# code as a serial run: JSON and text, with a missing file in the middle.
+# code as a serial run: JSON and text, with a missing file in the middle; and one
+# long file split among threads gives the same findings.
 set -u
 mtpe=$1; src=$2
 shared="$src/../shared/corpus/wmt-ru-en"
@@ -18,6 +19,14 @@ for fmt in json text; do
     cmp -s "$tmp/serial.$fmt" "$tmp/par.$fmt" || { echo "-j $j $fmt: output differs"; diff "$tmp/serial.$fmt" "$tmp/par.$fmt" | head; fail=1; }
     cmp -s "$tmp/serial.err" "$tmp/par.err" || { echo "-j $j $fmt: stderr differs"; fail=1; }
   done
+done
+# one long file is split among threads (regions of 256 KiB and more): same findings as -j 1
+for i in 1 2 3 4 5 6 7 8; do cat "$src"/tests/annotated/*.txt; done > "$tmp/long.txt"
+[ -d "$shared" ] && cat "$shared"/ref.en.txt "$shared"/sys-*.en.txt >> "$tmp/long.txt"
+"$mtpe" check -j 1 --format json "$tmp/long.txt" > "$tmp/long1.json"
+for j in 2 3; do
+  "$mtpe" check -j $j --format json "$tmp/long.txt" > "$tmp/longj.json"
+  cmp -s "$tmp/long1.json" "$tmp/longj.json" || { echo "one long file, -j $j: findings differ"; diff "$tmp/long1.json" "$tmp/longj.json" | head; fail=1; }
 done
 [ "$a" = 3 ] || { echo "expected exit 3 for the missing file, got $a"; fail=1; }
 grep -q "missing.txt: cannot open" "$tmp/serial.err" || { echo "no message for the missing file"; fail=1; }

@@ -47,6 +47,13 @@ void mtpe_checker_free(mtpe_checker *c);
  */
 int mtpe_checker_check(mtpe_checker *c, const mtpe_doc *doc, mtpe_findings *out,
 		       size_t *words, mtpe_error *err);
+/*
+ * Like mtpe_checker_check with n checkers built from the same options: long
+ * plain-text regions are split at line ends and checked in n threads (one
+ * checker each); the findings are the same as with one checker.
+ */
+int mtpe_checker_check_parallel(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, mtpe_findings *out,
+				size_t *words, mtpe_error *err);
 /* Checks a bare UTF-8 string (offsets relative to it; line/col computed on it). */
 int mtpe_checker_check_text(mtpe_checker *c, const char *text, size_t len,
 			    mtpe_findings *out, mtpe_error *err);
