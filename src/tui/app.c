@@ -1130,9 +1130,10 @@ static int key_resume(tui_app *a, int key)
 		if (mtpe_journal_replay(f->j, f->s, &applied, &skipped, &err) < 0)
 			msg(a, true, "resume failed: %s", err.msg);
 		else if (skipped)
-			msg(a, false, "resumed %zu decisions (%zu no longer apply)", applied, skipped);
+			msg(a, false, "resumed %zu decision%s (%zu no longer apply)", applied, applied == 1 ? "" : "s",
+			    skipped);
 		else
-			msg(a, false, "resumed %zu decisions", applied);
+			msg(a, false, "resumed %zu decision%s", applied, applied == 1 ? "" : "s");
 		long n = mtpe_session_next(f->s, (size_t)-1, 1, true);
 		f->cur = n >= 0 ? n : mtpe_session_first(f->s);
 	}

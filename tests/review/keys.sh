@@ -48,14 +48,21 @@ rc=$(wait_exit)
 printf '\xef\xbb\xbfThe government recieve the letter.\r\nIt was definitely late.\r\nNo final newline here weird' >"$TMP/expect"
 cmp "$F" "$TMP/expect" || { od -c "$F" | head; fail "bytes differ"; }
 [ "$(stat -c %i "$F")" != "$ino_before" ] || fail "not replaced by rename (same inode)"
-[ -z "$(ls -A "$XDG_STATE_HOME/mtpe/journal" 2>/dev/null)" ] || fail "journal left after a clean save"
+# after w the journal starts over: it only remembers the hit kept before the save
+J=$(ls "$XDG_STATE_HOME"/mtpe/journal/*.journal 2>/dev/null)
+[ "$(echo "$J" | wc -w)" -le 1 ] || fail "more than one journal"
+[ -z "$J" ] || [ "$(grep -c '^[DUR]' "$J")" = 0 ] || fail "decisions left in the journal after the save"
+[ -z "$J" ] || ! grep -q "letter" "$J" || fail "the journal holds document text"
 ls -A "$TMP" | grep -q '\.mtpe-' && fail "temporary file left"
 
 # quitting at once writes nothing: same inode, mtime and bytes
 cp "$F" "$TMP/before"
 stat -c '%i %Y' "$F" >"$TMP/stat1"
 start_review 80 24 doc.txt
-wait_for "hit 1/"
+wait_for "1 decision recovered for doc.txt, resume? [Y/n]"
+keys y
+wait_for "resumed 1 decision"
+wait_for "done 1  left 0"
 keys q
 rc=$(wait_exit)
 [ "$rc" = 0 ] || fail "exit status $rc on quit"
