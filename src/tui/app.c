@@ -338,6 +338,10 @@ int tui_app_init(tui_app *a, const tui_app_options *o, const char *const *paths,
 				snprintf(err->path, sizeof(err->path), "%s", paths[i]);
 			return error;
 		}
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(a->files[k].realpath, a->files[i].realpath))
+				return mtpe_error_set(err, MTPE_EINVAL, "'%s' is the same file as '%s'; give it once",
+						      paths[i], paths[k]);
 	}
 	if (tui_app_busy(a)) {
 		if (pthread_create(&a->worker, NULL, worker, a) == 0) {
@@ -450,8 +454,15 @@ static int write_file(tui_app *a, tui_file *f, bool *wrote)
 		mtpe_session_set_journal(f->s, NULL);
 		mtpe_journal_rekey(f->j, nid.sha, &err);
 	}
-	long cur = f->cur;
-	size_t rank = cur >= 0 ? mtpe_session_hit_rank(f->s, (size_t)cur) : 0;
+	/* where the current hit will be in the new bytes, to stay there */
+	size_t new_off = 0;
+	if (f->cur >= 0) {
+		mtpe_buf pre = MTPE_BUF_INIT;
+		if (mtpe_session_edited(f->s, 0, mtpe_session_hit(f->s, (size_t)f->cur)->f.offset, &pre, NULL, NULL, NULL,
+					NULL) == 0)
+			new_off = pre.len;
+		mtpe_buf_dispose(&pre);
+	}
 	if ((error = mtpe_session_rebase(f->s, &err)) < 0) {
 		msg(a, true, "%s written, but the session could not continue: %s", f->path, err.msg);
 		a->quit = true;
@@ -464,8 +475,15 @@ static int write_file(tui_app *a, tui_file *f, bool *wrote)
 		if (mtpe_journal_record_carried(f->j, f->s, &err) < 0)
 			msg(a, true, "%s written; journal: %s", f->path, err.msg);
 	}
-	(void)rank;
-	f->cur = mtpe_session_next(f->s, (size_t)-1, 1, true);
+	f->cur = -1;
+	for (long h = mtpe_session_next(f->s, (size_t)-1, 1, false); h >= 0; h = mtpe_session_next(f->s, (size_t)h, 1, false))
+		if (mtpe_session_hit(f->s, (size_t)h)->f.offset >= new_off &&
+		    mtpe_session_hit_state(f->s, (size_t)h) == MTPE_HIT_PENDING) {
+			f->cur = h;
+			break;
+		}
+	if (f->cur < 0)
+		f->cur = mtpe_session_next(f->s, (size_t)-1, 1, true);
 	if (f->cur < 0)
 		f->cur = mtpe_session_first(f->s);
 	return 0;
