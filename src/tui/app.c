@@ -1,6 +1,7 @@
 /* app.c - the review controller: files, UI state and the key map (no curses). */
 #include "app.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -876,6 +877,7 @@ static int key_normal(tui_app *a, int key)
 		if (!h)
 			break;
 		edit_set(a, nrep ? h->f.replacements[a->hl < nrep ? a->hl : 0] : (h->f.text ? h->f.text : ""));
+		a->edit_kind = TUI_EDIT_REPLACE;
 		a->mode = TUI_MODE_EDIT;
 		break;
 	case 'i':
@@ -992,6 +994,11 @@ static int key_normal(tui_app *a, int key)
 		if (h)
 			a->mode = TUI_MODE_DETAILS;
 		break;
+	case 'g': case '/':
+		edit_set(a, "");
+		a->edit_kind = key == 'g' ? TUI_EDIT_GOTO : TUI_EDIT_SEARCH;
+		a->mode = TUI_MODE_EDIT;
+		break;
 	case 'R':
 		if (!h || !nrep) {
 			msg(a, true, "no suggestion to apply here");
@@ -1021,17 +1028,87 @@ static int key_normal(tui_app *a, int key)
 	return TUI_R_REDRAW;
 }
 
+/* Case-insensitive (ASCII) substring test. */
+static bool contains_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	if (!hay)
+		return false;
+	for (; *hay; hay++) {
+		size_t i = 0;
+		while (i < n && hay[i] && tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
+			i++;
+		if (i == n)
+			return true;
+	}
+	return false;
+}
+
+static void search(tui_app *a, const char *q)
+{
+	tui_file *f = tui_app_file(a);
+	if (!*q)
+		q = a->last_search;
+	if (!*q) {
+		msg(a, true, "nothing to search for");
+		return;
+	}
+	if (q != a->last_search)
+		snprintf(a->last_search, sizeof(a->last_search), "%s", q);
+	size_t n = mtpe_session_hit_count(f->s);
+	long h = f->cur;
+	for (size_t step = 0; step <= n; step++) {
+		h = mtpe_session_next(f->s, h < 0 ? (size_t)-1 : (size_t)h, 1, false);
+		if (h < 0)
+			h = mtpe_session_next(f->s, (size_t)-1, 1, false); /* wrap around */
+		if (h < 0)
+			break;
+		const mtpe_hit *x = mtpe_session_hit(f->s, (size_t)h);
+		if (contains_ci(x->f.text, a->last_search) || contains_ci(x->f.rule, a->last_search) ||
+		    contains_ci(x->f.message, a->last_search)) {
+			go(a, h);
+			msg(a, false, "found \"%s\" at %d:%d (/ and Enter: next)", a->last_search, x->f.line, x->f.column);
+			return;
+		}
+		if (h == f->cur)
+			break;
+	}
+	msg(a, true, "no hit matches \"%s\"", a->last_search);
+}
+
+static void goto_hit(tui_app *a, const char *num)
+{
+	tui_file *f = tui_app_file(a);
+	char *end;
+	long want = strtol(num, &end, 10);
+	mtpe_session_counts c;
+	mtpe_session_counts_get(f->s, &c);
+	if (end == num || *end || want < 1 || (size_t)want > c.total) {
+		msg(a, true, "give a hit number from 1 to %zu", c.total);
+		return;
+	}
+	long h = -1;
+	for (long i = 0; i < want; i++)
+		h = mtpe_session_next(f->s, h < 0 ? (size_t)-1 : (size_t)h, 1, false);
+	if (h >= 0)
+		go(a, h);
+}
+
 static int key_edit(tui_app *a, int key)
 {
 	switch (key) {
 	case TUI_KEY_ESC:
 		a->mode = TUI_MODE_NORMAL;
-		msg(a, false, "edit cancelled");
+		msg(a, false, a->edit_kind == TUI_EDIT_REPLACE ? "edit cancelled" : "cancelled");
 		break;
 	case '\n': case '\r': case TUI_KEY_ENTER: {
 		a->mode = TUI_MODE_NORMAL;
 		char *t = mtpe_strndup(a->edit ? a->edit : "", a->edit_len);
-		if (t) {
+		if (t && a->edit_kind == TUI_EDIT_SEARCH) {
+			search(a, t);
+		} else if (t && a->edit_kind == TUI_EDIT_GOTO) {
+			goto_hit(a, t);
+		} else if (t) {
 			const mtpe_hit *h = cur_hit(a);
 			if (h && h->f.text && !strcmp(t, h->f.text))
 				decide(a, MTPE_DECIDE_KEEP, 0, NULL); /* unchanged text is a keep */
@@ -1191,7 +1268,18 @@ const char *tui_app_prompt(const tui_app *a, char *buf, size_t n)
 	const mtpe_hit *h = cur_hit(a);
 	switch (a->mode) {
 	case TUI_MODE_EDIT:
-		snprintf(buf, n, "Replace \"%s\" with: ", h && h->f.text ? h->f.text : "");
+		if (a->edit_kind == TUI_EDIT_GOTO) {
+			mtpe_session_counts c;
+			mtpe_session_counts_get(f->s, &c);
+			snprintf(buf, n, "Go to hit (1-%zu): ", c.total);
+		} else if (a->edit_kind == TUI_EDIT_SEARCH) {
+			if (a->last_search[0])
+				snprintf(buf, n, "Search hits (text, rule id; Enter = \"%s\"): ", a->last_search);
+			else
+				snprintf(buf, n, "Search hits (text or rule id): ");
+		} else {
+			snprintf(buf, n, "Replace \"%s\" with: ", h && h->f.text ? h->f.text : "");
+		}
 		return buf;
 	case TUI_MODE_CONFIRM:
 		if (a->confirm == TUI_CONFIRM_REPLACE_ALL && h && h->f.nreplacements) {

@@ -44,6 +44,12 @@ typedef enum tui_mode {
 	TUI_MODE_DETAILS   /* rule description and examples (v) */
 } tui_mode;
 
+typedef enum tui_edit_kind {
+	TUI_EDIT_REPLACE, /* e: the replacement text */
+	TUI_EDIT_GOTO,    /* g: a hit number */
+	TUI_EDIT_SEARCH   /* /: text or rule id */
+} tui_edit_kind;
+
 typedef enum tui_confirm {
 	TUI_CONFIRM_NONE,
 	TUI_CONFIRM_IGNORE_RULE,
@@ -93,6 +99,8 @@ typedef struct tui_app {
 	int page;             /* suggestion page (9 per page) */
 	int ctx_extra;        /* context lines added/removed with ] and [ */
 	int scroll;           /* context scroll in rows (PgUp/PgDn), 0 = hit a third down */
+	tui_edit_kind edit_kind;
+	char last_search[256];
 	char *edit;           /* edit buffer (UTF-8) */
 	size_t edit_len, edit_cap, edit_cur; /* cursor as a byte offset */
 	char msg[768];        /* message row */

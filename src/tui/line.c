@@ -180,6 +180,10 @@ int tui_run_line(tui_app *a, FILE *in, FILE *out, const tui_line_options *o)
 			fprintf(out, "%s ", tui_app_prompt(a, buf, sizeof(buf)));
 			break;
 		case TUI_MODE_EDIT: {
+			if (a->edit_kind != TUI_EDIT_REPLACE) {
+				fprintf(out, "%s", tui_app_prompt(a, buf, sizeof(buf)));
+				break;
+			}
 			const mtpe_hit *h = mtpe_session_hit(f->s, (size_t)f->cur);
 			fprintf(out, "Replace \"%s\" with [%.*s]: ", h->f.text ? h->f.text : "", (int)a->edit_len,
 				a->edit ? a->edit : "");
@@ -197,7 +201,8 @@ int tui_run_line(tui_app *a, FILE *in, FILE *out, const tui_line_options *o)
 			fputs("Keys: 1-9 accept N; Enter/y accept the highlighted (>) one; n or space keep; e edit\n"
 			      "(next line is the text, empty = as shown); i ignore this match; I ignore the rule;\n"
 			      "a add to dictionary; R this fix on all identical hits; D keep all remaining; v rule\n"
-			      "details; u undo; ^R redo; j/k next/prev undecided; J/K next/prev hit;\n"
+			      "details; g go to hit N; / search; u undo; ^R redo; j/k next/prev undecided;\n"
+			      "J/K next/prev hit;\n"
 			      "up/down move the highlight; m more; >/< next/prev file; w write; x write and quit;\n"
 			      "q quit (asks if unsaved); Q quit without writing; ? help. End of input quits.\n", out);
 			tui_app_key(a, ' ');
@@ -211,7 +216,7 @@ int tui_run_line(tui_app *a, FILE *in, FILE *out, const tui_line_options *o)
 			if (f->cur >= 0) {
 				mtpe_session_counts c;
 				mtpe_session_counts_get(f->s, &c);
-				fprintf(out, "(%zu/%zu) Accept [1-9,y,n,e,i,I,a,R,D,v,u,^R,j,k,J,K,w,x,q,Q,?]? ",
+				fprintf(out, "(%zu/%zu) Accept [1-9,y,n,e,i,I,a,R,D,v,g,/,u,^R,j,k,J,K,w,x,q,Q,?]? ",
 					mtpe_session_hit_rank(f->s, (size_t)f->cur), c.total);
 			} else {
 				fputs("[w,x,q,Q,>,<,?]? ", out);

@@ -525,11 +525,12 @@ static void render_after(tui_view *v, const tui_app *a, int y)
 	if (f->cur < 0)
 		return;
 	const mtpe_hit *h = mtpe_session_hit(f->s, (size_t)f->cur);
-	const char *r = a->mode == TUI_MODE_EDIT ? NULL : hit_repl(h, a->hl);
+	bool editing = a->mode == TUI_MODE_EDIT && a->edit_kind == TUI_EDIT_REPLACE;
+	const char *r = editing ? NULL : hit_repl(h, a->hl);
 	mtpe_buf pv = MTPE_BUF_INIT;
 	size_t hs = 0, he = 0;
 	char *edit = NULL;
-	if (a->mode == TUI_MODE_EDIT)
+	if (editing)
 		r = edit = mtpe_strndup(a->edit ? a->edit : "", a->edit_len);
 	if (mtpe_session_preview(f->s, (size_t)f->cur, r, &pv, &hs, &he) < 0 || !pv.ptr) {
 		free(edit);
@@ -658,7 +659,7 @@ static const char *const help_lines[] = {
 	"  Left/Right prev / next hit           PgUp/PgDn  scroll the text",
 	"  [ / ]      less / more context       > / <      next / previous file",
 	"  R          this fix on all identical D          keep all remaining (asks)",
-	"  v          rule details and examples",
+	"  v          rule details and examples g / /      go to hit N / search",
 	"  w          write accepted fixes      x          write and quit",
 	"  q          quit (asks if unsaved)    Q          quit without writing (asks)",
 	"  ^L         redraw                    ?          this help",

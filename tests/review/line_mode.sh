@@ -76,6 +76,13 @@ grep -qF "bad:  " "$TMP/out" || fail "v showed no rule examples"
 [ "$(cat "$TMP/r.txt")" = "I receive. You receive. They receive. We goverment it. A goverment. The end wierd." ] ||
 	fail "R/D: $(cat "$TMP/r.txt")"
 
+# g goes to a hit number, / searches text or rule ids (Enter repeats)
+printf 'I recieve. You goverment. They recieve. The wierd end.\n' >"$TMP/s.txt"
+printf 'g\n3\n/\nrecieve\n/\n\nQ\n' | run "$TMP/s.txt" >"$TMP/out" 2>&1
+grep -qF -- '-- found "recieve" at 1:3 ' "$TMP/out" || fail "search did not wrap to the first match"
+grep -qF -- '-- found "recieve" at 1:32 ' "$TMP/out" || fail "search did not repeat"
+grep -c "s.txt:1:32: SPELLING" "$TMP/out" | grep -qx 2 || fail "g 3 did not go to the third hit"
+
 # bad input is refused with a clear message
 mkdir "$TMP/dir"
 run "$TMP/dir" </dev/null >"$TMP/out" 2>&1 && fail "a directory was accepted"
