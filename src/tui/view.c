@@ -433,7 +433,8 @@ static void render_status(tui_view *v, const tui_app *a)
 	const char *name = f->path;
 	fill(v, 0, TUI_A_REVERSE);
 	if (v->compact) {
-		snprintf(buf, sizeof(buf), " %zu/%zu %s", rank, c.total, unsaved ? st : "saved");
+		snprintf(buf, sizeof(buf), " %zu/%zu%s %s", rank, c.total,
+			 atomic_load(&f->bg_state) == TUI_BG_PENDING ? "+" : "", unsaved ? st : "saved");
 		int rw = (int)tui_str_width(buf, strlen(buf));
 		int room = v->w - rw - 2;
 		size_t nl = strlen(name);
