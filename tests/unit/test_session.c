@@ -2,6 +2,9 @@
 #include "helpers.h"
 
 #include <dirent.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -545,6 +548,45 @@ static void test_save__failure_at_each_step_leaves_original(void **state)
 	}
 }
 
+/* G1 (b): saves killed at random moments leave the old or the new bytes, never a mix. */
+static void test_save__killed_saves_leave_old_or_new(void **state)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/big.txt", dir);
+	size_t n = (size_t)4 << 20;
+	char *a = malloc(n), *b = malloc(n);
+	memset(a, 'a', n);
+	memset(b, 'b', n);
+	unsigned char ha[32], hb[32];
+	mtpe_sha256(a, n, ha);
+	mtpe_sha256(b, n, hb);
+	FILE *f = fopen(path, "wb");
+	fwrite(a, 1, n, f);
+	fclose(f);
+	srand(42);
+	for (int round = 0; round < 12; round++) {
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			for (int i = 0;; i++)
+				mtpe_save_atomic(path, i % 2 ? a : b, n, NULL, NULL, NULL);
+		}
+		struct timespec ts = { 0, (long)(rand() % 40 + 1) * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		size_t len = 0;
+		char *got = read_all_file(path, &len);
+		assert_non_null(got);
+		unsigned char hg[32];
+		mtpe_sha256(got, len, hg);
+		assert_true(memcmp(hg, ha, 32) == 0 || memcmp(hg, hb, 32) == 0);
+		free(got);
+	}
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -561,6 +603,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_save__mode_kept_and_symlink_stays, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_save__changed_on_disk_is_refused, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_save__failure_at_each_step_leaves_original, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_save__killed_saves_leave_old_or_new, setup_dir, teardown_dir),
 	};
 	return cmocka_run_group_tests_name("session", tests, NULL, NULL);
 }
