@@ -196,7 +196,7 @@ static int open_file(tui_app *a, tui_file *f, const char *path, mtpe_error *err)
 	so.personal_path = a->o.personal_path;
 	mtpe_findings quick = MTPE_FINDINGS_INIT;
 	bool use_quick = false;
-	size_t qb = a->o.quick_bytes ? a->o.quick_bytes : (size_t)128 << 10;
+	size_t qb = a->o.quick_bytes ? a->o.quick_bytes : (size_t)64 << 10;
 	/* a big plain-text file opens on a quick check of its start; a worker checks it all */
 	if (a->o.bg_chk && !f->recoverable && doc->nregions == 1 && !doc->regions[0].map && doc->len > 2 * qb) {
 		const mtpe_region *r = &doc->regions[0];

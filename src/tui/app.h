@@ -86,7 +86,7 @@ typedef struct tui_app_options {
 	mtpe_doc_options dopts;
 	bool no_journal;
 	mtpe_checker *bg_chk;       /* second checker for the worker thread; NULL = check synchronously */
-	size_t quick_bytes;         /* quick check of this many bytes first (0 = 128 KiB) */
+	size_t quick_bytes;         /* quick check of this many bytes first (0 = 64 KiB) */
 } tui_app_options;
 
 typedef struct tui_app {
