@@ -12,7 +12,7 @@ tools/score-annotated.py).
 
 Usage:
   python3 scripts/rule-quality.py build/mtpe [--shared DIR] [--only REGEX]
-                                  [--examples N] [--no-annotated]
+                                  [--examples N] [--no-annotated] [--all] [--times]
                                   [--max-ref-per-kword F]
 
 The shared folder defaults to ../shared next to the repository (or $MTPE_SHARED).  When it
@@ -57,6 +57,22 @@ def list_rules(binary, extra):
         if len(parts) >= 3 and re.fullmatch(r"[A-Z][A-Z0-9_]*", parts[0]):
             rules[parts[0]] = (parts[1], parts[2])
     return rules
+
+
+def rule_times(binary, paths, extra):
+    """Rule id -> milliseconds spent on all of paths (MTPE_RULE_TIMES=1 profile), or {}."""
+    env = dict(os.environ, MTPE_RULE_TIMES="1")
+    try:
+        p = subprocess.run([binary, "check", "--format", "json", "--fail-on", "none"] + extra + paths,
+                           capture_output=True, env=env)
+    except OSError:
+        return {}
+    out = {}
+    for line in p.stderr.decode("utf-8", "replace").splitlines():
+        m = re.match(r"\s*([\d.]+) ms\s+([A-Z][A-Z0-9_]*)", line)
+        if m:
+            out[m.group(2)] = float(m.group(1))
+    return out
 
 
 def check(binary, paths, extra):
@@ -124,6 +140,8 @@ def main(argv):
                     help="example hits from the reference per rule (default 3)")
     ap.add_argument("--all", action="store_true", help="also list rules that never fire")
     ap.add_argument("--no-annotated", action="store_true", help="skip the annotated-article score")
+    ap.add_argument("--times", action="store_true",
+                    help="add a column: milliseconds per MB of MT output spent in each rule (MTPE_RULE_TIMES)")
     ap.add_argument("--data-dir", help="passed to mtpe (folder with rules/ and dicts/)")
     ap.add_argument("--max-ref-per-kword", type=float, metavar="F",
                     help="exit 1 when warnings+errors on the reference exceed F per 1000 words")
@@ -150,6 +168,7 @@ def main(argv):
     paths = [ref] + [os.path.join(corpus, f) for f in systems]
     rules = list_rules(binary, extra)
     found = check(binary, paths, extra)
+    times = rule_times(binary, paths[1:], extra) if a.times else {}
     data = {}
     words = {}
     for p in paths:
@@ -181,7 +200,12 @@ def main(argv):
     print("columns: ref = warnings+errors/infos on the professional reference (false alarms);")
     print("         MT systems = warnings+errors/infos on each MT output; sys avg = warnings+errors per system")
     print("systems: " + ", ".join(f"{ab}={s}" for ab, s in zip(abbrev, short)))
+    mb = sum(len(data[p]) for p in paths[1:]) / 1e6 or 1.0
     head = f"{'rule':36s} {'cat':14s} {'sev':7s} {'ref':>7s} " + " ".join(f"{ab:>8s}" for ab in abbrev) + f" {'sys avg':>7s}"
+    if a.times:
+        head += f" {'ms/MB':>7s}"
+        if not times:
+            print("(--times: the binary printed no MTPE_RULE_TIMES profile)")
     print(head)
     print("-" * len(head))
     tot_ref = [0, 0]
@@ -201,7 +225,10 @@ def main(argv):
         tot_ref[1] += ri
         refcell = f"{rs}/{ri}" if rs or ri else "."
         avg = s_sum / len(systems) if systems else 0.0
-        print(f"{r:36s} {cat:14s} {sev:7s} {refcell:>7s} " + " ".join(f"{c:>8s}" for c in cells) + f" {avg:7.1f}")
+        row = f"{r:36s} {cat:14s} {sev:7s} {refcell:>7s} " + " ".join(f"{c:>8s}" for c in cells) + f" {avg:7.1f}"
+        if a.times:
+            row += f" {times[r] / mb:7.1f}" if r in times else f" {'-':>7s}"
+        print(row)
     print("-" * len(head))
     per_kword = 1000.0 * tot_ref[0] / words[ref] if words[ref] else 0.0
     sys_words = sum(words[p] for p in paths[1:])
