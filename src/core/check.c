@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "mtpe/formats.h"
+#include "source_checks.h"
 #include "prefilter.h"
 #include "mtpe/segment.h"
 #include "mtpe/suppress.h"
@@ -130,6 +132,7 @@ void mtpe_checker_free(mtpe_checker *c)
 		mtpe_rules__free_list(c->lists[i]);
 	free(c->lists);
 	mtpe_speller_free(c->speller);
+	mtpe_source_ctx_free(c->srcctx);
 	if (c->md)
 		pcre2_match_data_free(c->md);
 	if (c->mctx)
@@ -215,7 +218,7 @@ static char *lower_dup(const char *s, size_t n, size_t *outlen)
 {
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] >= 0x80)
-			return lower_dup(s, n, outlen);
+			return mtpe_case_map(s, n, 'l', outlen);
 	char *r = mtpe_malloc(n + 1);
 	if (!r)
 		return NULL;
@@ -306,6 +309,9 @@ static int prepare_builtin(mtpe_checker *c, struct rule *r, mtpe_error *err)
 		return load_variants(c, err);
 	case BUILTIN_GLOSSARY:
 		return load_glossary(c, err);
+	case BUILTIN_SRC_NUMBERS: case BUILTIN_SRC_UNTRANSLATED: case BUILTIN_SRC_PLACEHOLDERS:
+	case BUILTIN_SRC_BRACKETS: case BUILTIN_SRC_NEGATION: case BUILTIN_SRC_GLOSSARY:
+		return c->srcctx ? 0 : mtpe_source_ctx_new(&c->srcctx, c->data_dir, err);
 	case BUILTIN_NAME_CASE:
 		if (!mtpe_rules__list(c, "titles", err) || !mtpe_rules__list(c, "given-names", err) ||
 		    !mtpe_rules__list(c, "surnames-english", err))
@@ -671,6 +677,21 @@ static enum case_shape shape_of(const char *s, size_t n)
 	return SHAPE_MIXED;
 }
 
+/* A condition's case test; `capitalized` = the first letter is a capital, whatever follows. */
+static bool shape_matches(const char *s, size_t n, enum case_shape want)
+{
+	if (want != SHAPE_CAPITALIZED)
+		return shape_of(s, n) == want;
+	for (size_t i = 0; i < n;) {
+		size_t l;
+		uint32_t cp = mtpe_utf8_decode(s + i, n - i, &l);
+		if (mtpe_is_letter(cp))
+			return mtpe_is_upper(cp);
+		i += l;
+	}
+	return false;
+}
+
 static bool in_list(const struct wordlist *l, const char *s, size_t n, bool cased)
 {
 	if (cased)
@@ -755,8 +776,8 @@ static bool eval_cond(struct run *R, const struct rule *r, const struct cond *cd
 	case COND_IN_CASED: return in_list(cd->list, s, n, true);
 	case COND_NOT_IN_CASED: return !in_list(cd->list, s, n, true);
 	case COND_DICT: return dict_words(R, s, n) == cd->bval;
-	case COND_CASE: return shape_of(s, n) == cd->shape;
-	case COND_NOT_CASE: return shape_of(s, n) != cd->shape;
+	case COND_CASE: return shape_matches(s, n, cd->shape);
+	case COND_NOT_CASE: return !shape_matches(s, n, cd->shape);
 	case COND_SENTENCE_START: return sentence_start(R, ov[2 * g]) == cd->bval;
 	case COND_DOC_CAPITALIZED: {
 		build_capset(R);
@@ -776,7 +797,7 @@ static void add_finding(struct run *R, const struct rule *r, mtpe_severity sev, 
 {
 	mtpe_finding f;
 	memset(&f, 0, sizeof(f));
-	size_t fs = mtpe_region_to_file(R->reg, s), fe = mtpe_region_to_file(R->reg, e);
+	size_t fs = mtpe_region_to_file(R->reg, s), fe = mtpe_region_end_to_file(R->reg, e);
 	f.rule = mtpe_strdup(r->id);
 	f.category = r->category;
 	f.severity = sev;
@@ -1408,6 +1429,35 @@ static void run_mixed_script(struct run *R, const struct rule *r)
 	}
 }
 
+/* Source-aware checks (source_checks.c) report through this. */
+struct src_run {
+	struct run *R;
+	const struct rule *r;
+};
+
+static void src_emit(void *data, size_t s, size_t e, const char *message, const char *replacement)
+{
+	struct src_run *x = data;
+	char *repl[1] = { replacement ? mtpe_strdup(replacement) : NULL };
+	add_finding(x->R, x->r, x->r->severity, s, e, message, repl, repl[0] ? 1 : 0);
+}
+
+static void run_source_check(struct run *R, const struct rule *r)
+{
+	struct src_run x = { R, r };
+	if (!R->reg->source || !R->c->srcctx)
+		return;
+	switch (r->builtin) {
+	case BUILTIN_SRC_NUMBERS: mtpe_source_check_numbers(R->c->srcctx, R->doc, R->reg, src_emit, &x); break;
+	case BUILTIN_SRC_UNTRANSLATED: mtpe_source_check_untranslated(R->c->srcctx, R->doc, R->reg, src_emit, &x); break;
+	case BUILTIN_SRC_PLACEHOLDERS: mtpe_source_check_placeholders(R->c->srcctx, R->doc, R->reg, src_emit, &x); break;
+	case BUILTIN_SRC_BRACKETS: mtpe_source_check_brackets(R->c->srcctx, R->doc, R->reg, src_emit, &x); break;
+	case BUILTIN_SRC_NEGATION: mtpe_source_check_negation(R->c->srcctx, R->doc, R->reg, src_emit, &x); break;
+	case BUILTIN_SRC_GLOSSARY: mtpe_source_check_glossary(R->c->srcctx, R->doc, R->reg, src_emit, &x); break;
+	default: break;
+	}
+}
+
 /* Document-level rules need the whole region: names and spellings established elsewhere in it. */
 static bool rule_is_global(const struct rule *r)
 {
@@ -1434,6 +1484,10 @@ static void run_rule(struct run *R, size_t i, const mtpe_ac_hits *hits)
 	case BUILTIN_GLOSSARY: run_glossary(R, r); break;
 	case BUILTIN_CYRILLIC: run_cyrillic(R, r); break;
 	case BUILTIN_MIXED_SCRIPT: run_mixed_script(R, r); break;
+	case BUILTIN_SRC_NUMBERS: case BUILTIN_SRC_UNTRANSLATED: case BUILTIN_SRC_PLACEHOLDERS:
+	case BUILTIN_SRC_BRACKETS: case BUILTIN_SRC_NEGATION: case BUILTIN_SRC_GLOSSARY:
+		run_source_check(R, r);
+		break;
 	}
 	if (c->timing) {
 		clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -27,7 +27,7 @@ enum cond_kind {
 	COND_DICT, COND_CASE, COND_NOT_CASE, COND_SENTENCE_START, COND_DOC_CAPITALIZED
 };
 
-enum case_shape { SHAPE_LOWER, SHAPE_UPPER, SHAPE_TITLE, SHAPE_MIXED, SHAPE_NONE };
+enum case_shape { SHAPE_LOWER, SHAPE_UPPER, SHAPE_TITLE, SHAPE_MIXED, SHAPE_NONE, SHAPE_CAPITALIZED /* conditions only */ };
 
 struct cond {
 	enum cond_kind kind;
@@ -40,7 +40,9 @@ struct cond {
 
 enum builtin {
 	BUILTIN_NONE, BUILTIN_SPELLING, BUILTIN_NAME_CASE, BUILTIN_VARIANT_MIX,
-	BUILTIN_GLOSSARY, BUILTIN_CYRILLIC, BUILTIN_MIXED_SCRIPT
+	BUILTIN_GLOSSARY, BUILTIN_CYRILLIC, BUILTIN_MIXED_SCRIPT,
+	BUILTIN_SRC_NUMBERS, BUILTIN_SRC_UNTRANSLATED, BUILTIN_SRC_PLACEHOLDERS, BUILTIN_SRC_BRACKETS,
+	BUILTIN_SRC_NEGATION, BUILTIN_SRC_GLOSSARY
 };
 
 struct rule {
@@ -80,6 +82,7 @@ struct spell_verdict {
 
 struct mtpe_checker {
 	char *data_dir;
+	struct mtpe_source_ctx *srcctx; /* source-aware checks (source_checks.c), made on first use */
 	struct rule *rules;
 	size_t nrules;
 	struct wordlist **lists;

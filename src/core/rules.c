@@ -347,8 +347,9 @@ static int parse_cond(struct loader *L, struct rule *r, yaml_node_t *m, struct c
 			else if (!strcmp(val, "upper")) cd->shape = SHAPE_UPPER;
 			else if (!strcmp(val, "title")) cd->shape = SHAPE_TITLE;
 			else if (!strcmp(val, "mixed")) cd->shape = SHAPE_MIXED;
+			else if (!strcmp(val, "capitalized")) cd->shape = SHAPE_CAPITALIZED;
 			else
-				return fail_at(L->err, L->file, v, MTPE_EPARSE, "'%s' takes lower, upper, title or mixed, not '%s'", key, val);
+				return fail_at(L->err, L->file, v, MTPE_EPARSE, "'%s' takes lower, upper, title, capitalized or mixed, not '%s'", key, val);
 		} else {
 			return fail_at(L->err, L->file, k, MTPE_EPARSE,
 				       "unknown condition '%s' (known: in, not-in, in-cased, not-in-cased, dict, case, not-case, sentence-start, doc-capitalized)", key);
@@ -366,6 +367,12 @@ static const struct { const char *name; enum builtin b; } builtins[] = {
 	{ "glossary", BUILTIN_GLOSSARY },
 	{ "cyrillic", BUILTIN_CYRILLIC },
 	{ "mixed-script", BUILTIN_MIXED_SCRIPT },
+	{ "source-numbers", BUILTIN_SRC_NUMBERS },
+	{ "source-untranslated", BUILTIN_SRC_UNTRANSLATED },
+	{ "source-placeholders", BUILTIN_SRC_PLACEHOLDERS },
+	{ "source-brackets", BUILTIN_SRC_BRACKETS },
+	{ "source-negation", BUILTIN_SRC_NEGATION },
+	{ "source-glossary", BUILTIN_SRC_GLOSSARY },
 };
 
 static bool valid_id(const char *s)
@@ -496,7 +503,7 @@ static int parse_rule(struct loader *L, yaml_node_t *m, struct rule *r)
 						r->builtin = builtins[i].b;
 				if (r->builtin == BUILTIN_NONE)
 					return fail_at(L->err, L->file, v, MTPE_EPARSE,
-						       "unknown check '%s' (known: spelling, name-case, variant-mix, glossary, cyrillic, mixed-script)", val);
+						       "unknown check '%s' (known: spelling, name-case, variant-mix, glossary, cyrillic, mixed-script, source-numbers, source-untranslated, source-placeholders, source-brackets, source-negation, source-glossary)", val);
 			}
 		} else if (!strcmp(key, "replace")) {
 			replace_node = v;
