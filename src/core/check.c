@@ -823,8 +823,13 @@ static void add_finding(struct run *R, const struct rule *r, mtpe_severity sev, 
 		R->error = MTPE_ENOMEM;
 }
 
-/* Texts shorter than this are matched by the interpreter: JIT compiling costs more than it saves. */
-#define JIT_MIN_TEXT 4096
+/*
+ * Until a checker has seen this much text, patterns run in the interpreter and
+ * without the prefilter: for a short file, compiling costs more than it saves.
+ * (Counted over all regions, so many short units - PO entries, lines with a
+ * source - still get the fast path.)
+ */
+#define JIT_MIN_TEXT 16384
 
 /* Runs a pattern rule over [from, to) of the region text (the text before `from` stays visible to lookbehinds). */
 static void run_pattern_range(struct run *R, struct rule *r, size_t from, size_t to)
@@ -877,7 +882,7 @@ static void run_pattern_range(struct run *R, struct rule *r, size_t from, size_t
 
 static void run_pattern(struct run *R, struct rule *r, const mtpe_ac_hits *hits, size_t idx)
 {
-	if (!r->jit_tried && R->n >= JIT_MIN_TEXT) {
+	if (!r->jit_tried && R->c->text_seen >= JIT_MIN_TEXT) {
 		r->jit_tried = true;
 		pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if JIT is unavailable */
 	}
@@ -1520,7 +1525,8 @@ static void run_rules(struct run *R, int which)
 	mtpe_ac_hits hits;
 	bool have_hits = false;
 	size_t len = R->n - R->from;
-	if (len >= JIT_MIN_TEXT && !getenv("MTPE_NO_PREFILTER")) {
+	c->text_seen += len;
+	if (c->text_seen >= JIT_MIN_TEXT && !getenv("MTPE_NO_PREFILTER")) {
 		if (!c->ac_tried)
 			build_prefilter(c);
 		if (c->ac && mtpe_ac_scan(c->ac, R->t + R->from, len, &hits) == 0) {

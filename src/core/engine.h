@@ -97,6 +97,7 @@ struct mtpe_checker {
 	bool glossary_loaded;
 	pcre2_code *glossary_re;
 	strmap glossary;          /* lower-cased variant -> canonical */
+	size_t text_seen;         /* bytes checked so far (JIT and prefilter start after JIT_MIN_TEXT) */
 	bool timing;              /* MTPE_RULE_TIMES: print time per rule at the end */
 	strmap spell_cache;       /* word -> struct spell_verdict * */
 	bool full_suggest;

@@ -4,6 +4,7 @@
  */
 #include "mtpe/segment.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,42 @@ void mtpe_segment_use_fastpath(bool on)
 	use_fastpath = on;
 }
 
+/*
+ * Opening a break iterator costs far more than using one: each thread keeps
+ * one sentence and one word iterator (ICU iterators are not thread-safe, so
+ * they are per thread), closed when the thread exits.
+ */
+static _Thread_local UBreakIterator *tl_sb, *tl_wb;
+static pthread_key_t tl_key;
+static pthread_once_t tl_once = PTHREAD_ONCE_INIT;
+
+static void close_iters(void *unused)
+{
+	if (tl_sb)
+		ubrk_close(tl_sb);
+	if (tl_wb)
+		ubrk_close(tl_wb);
+	tl_sb = tl_wb = NULL;
+}
+
+static void make_key(void)
+{
+	pthread_key_create(&tl_key, close_iters);
+}
+
+static UBreakIterator *cached_iter(UBreakIteratorType type, UErrorCode *st)
+{
+	UBreakIterator **slot = type == UBRK_SENTENCE ? &tl_sb : &tl_wb;
+	if (!*slot) {
+		*slot = ubrk_open(type, type == UBRK_SENTENCE ? "en_US@ss=standard" : "en_US", NULL, 0, st);
+		if (U_FAILURE(*st))
+			return NULL;
+		pthread_once(&tl_once, make_key);
+		pthread_setspecific(tl_key, (void *)1); /* so close_iters runs at thread exit */
+	}
+	return *slot;
+}
+
 int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *err)
 {
 	int error = 0;
@@ -97,7 +134,7 @@ int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *e
 	if (len == 0)
 		return 0;
 	ut = utext_openUTF8(NULL, text, (int64_t)len, &st);
-	sb = ubrk_open(UBRK_SENTENCE, "en_US@ss=standard", NULL, 0, &st);
+	sb = cached_iter(UBRK_SENTENCE, &st);
 	if (U_FAILURE(st)) {
 		error = mtpe_error_set(err, MTPE_EUNSUPPORTED, "ICU: cannot open a sentence break iterator: %s", u_errorName(st));
 		goto cleanup;
@@ -113,7 +150,7 @@ int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *e
 		if ((error = ascii_words(&out->words, &out->nwords, &capw, text, len)) < 0)
 			goto cleanup;
 	} else {
-		wb = ubrk_open(UBRK_WORD, "en_US", NULL, 0, &st);
+		wb = cached_iter(UBRK_WORD, &st);
 		if (U_FAILURE(st)) {
 			error = mtpe_error_set(err, MTPE_EUNSUPPORTED, "ICU: cannot open a word break iterator: %s", u_errorName(st));
 			goto cleanup;
@@ -132,10 +169,15 @@ int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *e
 		}
 	}
 cleanup:
-	if (wb)
-		ubrk_close(wb);
-	if (sb)
-		ubrk_close(sb);
+	/* the iterators stay cached for this thread; they must not keep pointing at the text */
+	{
+		static const UChar empty[1] = { 0 };
+		UErrorCode st2 = U_ZERO_ERROR;
+		if (wb)
+			ubrk_setText(wb, empty, 0, &st2);
+		if (sb)
+			ubrk_setText(sb, empty, 0, &st2);
+	}
 	if (ut)
 		utext_close(ut);
 	if (error == MTPE_ENOMEM)
