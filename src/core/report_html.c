@@ -56,7 +56,9 @@ static const char css[] =
 	".sev{display:inline-block;padding:0 .4em;border-radius:3px;font-size:.8em;font-weight:600}\n"
 	".sev.e{background:var(--eb);color:var(--e)}.sev.w{background:var(--wb);color:var(--w)}.sev.i{background:var(--ib);color:var(--i)}\n"
 	"pre.text{white-space:pre-wrap;overflow-wrap:anywhere;font:14px/1.7 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;"
-	"background:#fbfbfc;border:1px solid var(--line);border-radius:6px;padding:1rem;margin:0}\n"
+	"background:#fbfbfc;border:1px solid var(--line);border-radius:6px;padding:1rem 1rem 1rem 4.5rem;margin:0}\n"
+	".ln::before{content:attr(data-n);display:inline-block;width:3.2rem;margin-left:-4rem;margin-right:.8rem;"
+	"text-align:right;color:#9a9aa0;background:#fbfbfc;box-shadow:none;user-select:none}\n"
 	"mark.f{position:relative;color:inherit;border-radius:2px;padding:0 1px;cursor:help}\n"
 	"mark.e{background:var(--eb);box-shadow:inset 0 -2px var(--e)}\n"
 	"mark.w{background:var(--wb);box-shadow:inset 0 -2px var(--w)}\n"
@@ -141,6 +143,26 @@ static int by_offset_longest(const void *x, const void *y)
 	return strcmp(a->rule, b->rule);
 }
 
+/*
+ * Escapes doc bytes [from, to) and starts each new line with a line-number
+ * marker; the number is drawn by CSS from data-n, so it is not part of the
+ * text (copying or reading the text gives the document's bytes).
+ */
+static void text_out(mtpe_buf *b, const mtpe_doc *doc, size_t from, size_t to, int *line)
+{
+	size_t run = from;
+	for (size_t i = from; i < to; i++) {
+		bool nl = doc->data[i] == '\n' || (doc->data[i] == '\r' && (i + 1 >= doc->len || doc->data[i + 1] != '\n'));
+		if (!nl)
+			continue;
+		mtpe__xml_escape(b, doc->data + run, i + 1 - run);
+		run = i + 1;
+		if (i + 1 < doc->len)
+			mtpe_buf_printf(b, "<span class=\"ln\" data-n=\"%d\"></span>", ++*line);
+	}
+	mtpe__xml_escape(b, doc->data + run, to - run);
+}
+
 /* The document text with every finding highlighted. */
 static int doc_text(mtpe_buf *b, const mtpe_doc *doc, const mtpe_findings *fs, size_t fileno)
 {
@@ -155,7 +177,8 @@ static int doc_text(mtpe_buf *b, const mtpe_doc *doc, const mtpe_findings *fs, s
 		order[i] = &fs->items[i];
 	qsort(order, fs->len, sizeof(*order), by_offset_longest);
 	size_t depth = 0, pos = doc->bom;
-	mtpe_buf_puts(b, "<pre class=\"text\">");
+	int line = 1;
+	mtpe_buf_puts(b, "<pre class=\"text\"><span class=\"ln\" data-n=\"1\"></span>");
 	for (size_t i = 0; i <= fs->len; i++) {
 		const mtpe_finding *f = i < fs->len ? order[i] : NULL;
 		size_t start = f ? f->offset : doc->len;
@@ -167,14 +190,14 @@ static int doc_text(mtpe_buf *b, const mtpe_doc *doc, const mtpe_findings *fs, s
 		while (depth && stack[depth - 1] <= start) {
 			size_t e = stack[depth - 1];
 			if (e > pos) {
-				mtpe__xml_escape(b, doc->data + pos, e - pos);
+				text_out(b, doc, pos, e, &line);
 				pos = e;
 			}
 			mtpe_buf_puts(b, "</mark>");
 			depth--;
 		}
 		if (start > pos) {
-			mtpe__xml_escape(b, doc->data + pos, start - pos);
+			text_out(b, doc, pos, start, &line);
 			pos = start;
 		}
 		if (!f)
@@ -204,7 +227,7 @@ static int doc_text(mtpe_buf *b, const mtpe_doc *doc, const mtpe_findings *fs, s
 	while (depth--)
 		mtpe_buf_puts(b, "</mark>");
 	if (pos < doc->len)
-		mtpe__xml_escape(b, doc->data + pos, doc->len - pos);
+		text_out(b, doc, pos, doc->len, &line);
 	mtpe_buf_puts(b, "</pre>\n");
 	free(order);
 	free(stack);
