@@ -8,7 +8,7 @@
 
 static void help(void)
 {
-	printf("usage: mtpe rules list [--all]   one rule per line: id, category, severity, message\n"
+	printf("usage: mtpe rules list         one rule per line: id, category, severity, message\n"
 	       "       mtpe rules show ID        a rule in full, with its examples\n"
 	       "       mtpe rules test [ID] [-v] run every rule's examples (exit 1 on a failure)\n\n%s",
 	       cli_common_help);

@@ -4,6 +4,7 @@
  */
 #include "mtpe/segment.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,38 @@ static UBreakIterator *cached_iter(UBreakIteratorType type, UErrorCode *st)
 	return *slot;
 }
 
+/*
+ * ICU's English sentence rules still break after some abbreviations that are
+ * almost always followed by a name. True if the break at p follows one of them
+ * ("St. ", "Dr. "...) on the same line.
+ */
+static bool after_abbreviation(const char *t, size_t p)
+{
+	static const char *const abbr[] = {
+		"St", "Dr", "Mr", "Mrs", "Ms", "Prof", "Gen", "Lt", "Col", "Capt", "Sgt", "Maj", "Adm", "Gov",
+		"Sen", "Rep", "Rev", "Hon", "Mt", "Ft", "No", "Nos", "Art", "vs", "Jr", "Sr", "Co", "Corp", "Inc",
+		"Ltd", "Jan", "Feb", "Mar", "Apr", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "approx", "incl",
+		"e.g", "i.e", "cf", "etc", NULL
+	};
+	size_t e = p;
+	while (e > 0 && (t[e - 1] == ' ' || t[e - 1] == '\t'))
+		e--;
+	if (e == p || e == 0 || t[e - 1] != '.')
+		return false; /* only "Abbr. X": not at a line end */
+	e--;
+	size_t b = e;
+	while (b > 0 && (isalpha((unsigned char)t[b - 1]) || t[b - 1] == '.'))
+		b--;
+	if (b > 0 && !(t[b - 1] == ' ' || t[b - 1] == '(' || t[b - 1] == '\n' || t[b - 1] == '"'))
+		return false;
+	if ((e - b == 3 && !memcmp(t + b, "etc", 3)))
+		return isupper((unsigned char)t[p]) ? false : true; /* "etc. The" ends a sentence */
+	for (int i = 0; abbr[i]; i++)
+		if (strlen(abbr[i]) == e - b && !memcmp(abbr[i], t + b, e - b))
+			return true;
+	return false;
+}
+
 int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *err)
 {
 	int error = 0;
@@ -142,6 +175,8 @@ int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *e
 	ubrk_setUText(sb, ut, &st);
 	int32_t prev = ubrk_first(sb);
 	for (int32_t p = ubrk_next(sb); p != UBRK_DONE; p = ubrk_next(sb)) {
+		if (p < (int32_t)len && after_abbreviation(text, (size_t)p))
+			continue; /* "St. Petersburg", "Dr. Jones": the sentence goes on */
 		mtpe_span s = { (size_t)prev, (size_t)p };
 		PUSH(out->sentences, out->nsentences, caps, s);
 		prev = p;

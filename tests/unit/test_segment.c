@@ -28,6 +28,18 @@ static void test_segment__sentences_and_words(void **state)
 	mtpe_segments_dispose(&s);
 }
 
+static void test_segment__abbreviations_do_not_end_sentences(void **state)
+{
+	const char *t = "He flew to St. Petersburg and met Dr. Ivanova there. Prices rose, etc. The end.\nGen. Smith spoke.";
+	mtpe_segments s = MTPE_SEGMENTS_INIT;
+	assert_int_equal(mtpe_segment(&s, t, strlen(t), NULL), 0);
+	/* "He flew ... there." | "Prices rose, etc." | "The end.\n" | "Gen. Smith spoke." */
+	assert_int_equal(s.nsentences, 4);
+	assert_int_equal(s.sentences[1].start, (size_t)(strstr(t, "Prices") - t));
+	assert_int_equal(s.sentences[2].start, (size_t)(strstr(t, "The end") - t));
+	mtpe_segments_dispose(&s);
+}
+
 static void compare_paths(const char *t, size_t n)
 {
 	mtpe_segments a = MTPE_SEGMENTS_INIT, b = MTPE_SEGMENTS_INIT;
@@ -88,6 +100,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_segment__sentences_and_words),
+		cmocka_unit_test(test_segment__abbreviations_do_not_end_sentences),
 		cmocka_unit_test(test_segment__ascii_fastpath_matches_icu),
 		cmocka_unit_test(test_segment__ascii_fastpath_matches_icu_on_corpus),
 		cmocka_unit_test(test_segment__scripts_and_case),
