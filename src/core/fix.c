@@ -1,7 +1,8 @@
 /*
  * fix.c - the safe-fix applier behind `mtpe fix` and a unified diff.
  *
- * Fixing is a splice of the original bytes (mtpe_apply_fixes), so everything
+ * Fixing is a splice of the original bytes (mtpe_formats_apply_fixes, which
+ * escapes each replacement for the format at its place), so everything
  * outside the replaced spans - line endings, BOM, final newline - stays as it
  * was. Rounds repeat because one fix can reveal another (or two fixes of one
  * round overlapped); the loop stops when nothing applies, when the text
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mtpe/formats.h"
 #include "oututil.h"
 
 static bool selected(const mtpe_finding *f, const mtpe_fix_options *o)
@@ -53,6 +55,7 @@ int mtpe_fix_document(mtpe_fix_result *out, mtpe_checker *c, const mtpe_doc *doc
 	size_t nseen = 0;
 	mtpe_doc *cur = NULL; /* the fixed text as a document (NULL: still the input) */
 	const mtpe_finding **sel = NULL;
+	bool final = false;
 
 	memset(out, 0, sizeof(*out));
 	if (!opts)
@@ -81,18 +84,25 @@ int mtpe_fix_document(mtpe_fix_result *out, mtpe_checker *c, const mtpe_doc *doc
 				sel[n++] = &fs.items[i];
 				end = fs.items[i].offset + fs.items[i].length;
 			}
-		if (!n || round >= max) {
+		if (!n || round >= max || final) {
 			out->remaining = fs; /* now owned by the result */
 			out->words = words;
 			break;
 		}
-		size_t nl;
-		char *fixed = mtpe_apply_fixes(d->data, d->len, sel, n, &nl);
+		size_t nl, skipped = 0;
+		/* escaped for the format at each place (JSON, PO, XML...); a fix that cannot be written there is skipped */
+		char *fixed = mtpe_formats_apply_fixes(d, sel, n, &nl, &skipped);
 		mtpe_findings_dispose(&fs);
 		if (!fixed) {
 			error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 			goto done;
 		}
+		if (skipped >= n) { /* nothing could be written: this text is final */
+			free(fixed);
+			final = true;
+			continue;
+		}
+		n -= skipped;
 		unsigned long long h = hash(fixed, nl);
 		bool cycle = false;
 		for (size_t i = 0; i < nseen; i++)
