@@ -982,6 +982,22 @@ static struct spell_verdict *verdict(struct run *R, const char *s, size_t n, enu
 	return sv;
 }
 
+/* True if [s, e) is joined by hyphens to other parts, one of them capitalized. */
+static bool hyphen_compound_with_capital(const struct run *R, size_t s, size_t e)
+{
+	size_t a = s, b = e;
+	while (a > 0 && (isalpha((unsigned char)R->t[a - 1]) || R->t[a - 1] == '-'))
+		a--;
+	while (b < R->n && (isalpha((unsigned char)R->t[b]) || R->t[b] == '-'))
+		b++;
+	if (a == s && b == e)
+		return false;
+	for (size_t i = a; i < b; i++)
+		if (isupper((unsigned char)R->t[i]) && (i == a || R->t[i - 1] == '-'))
+			return true;
+	return false;
+}
+
 static void run_spelling(struct run *R, const struct rule *r)
 {
 	mtpe_speller *sp = R->c->speller;
@@ -1029,7 +1045,11 @@ static void run_spelling(struct run *R, const struct rule *r)
 		    (w->start + n + 1 < R->n && R->t[w->start + n] == '.' && isalpha((unsigned char)R->t[w->start + n + 1])))
 			continue;
 		char msg[256];
-		if (sv->kind == SPELL_NAME) {
+		enum spell_kind kind = sv->kind;
+		/* a part of a hyphenated compound with a capitalized part ("Ai-yai-yai") reads as a name, not a typo */
+		if (kind == SPELL_MISSPELLED && sh == SHAPE_LOWER && hyphen_compound_with_capital(R, w->start, w->start + n))
+			kind = SPELL_NAME;
+		if (kind == SPELL_NAME) {
 			if (sh == SHAPE_TITLE)
 				snprintf(msg, sizeof(msg), "Unknown word '%.*s', probably a name; check its spelling or add it to the dictionary",
 					 (int)n, s);
