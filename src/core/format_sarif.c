@@ -10,13 +10,15 @@
  * whose region carries line/column (code points, run.columnKind says so;
  * endColumn is exclusive) and byteOffset/byteLength, plus the span text as
  * snippet; each replacement becomes one fix (best first) replacing the byte
- * span. No timestamps, no absolute paths: output is deterministic.
+ * span with the replacement escaped for the file format at that place (a
+ * JSON string, a PO string, XML text), so applying the fix keeps the file valid. No timestamps, no absolute paths: output is deterministic.
  */
 #include "mtpe/format.h"
 
 #include <string.h>
 
 #include "mtpe/check.h"
+#include "mtpe/formats.h"
 #include "oututil.h"
 
 static const char *level(mtpe_severity s)
@@ -89,25 +91,31 @@ static int sarif_file(mtpe_format_ctx *ctx, const mtpe_doc *doc, const mtpe_find
 			mtpe_buf_puts(b, ", \"kind\": \"element\" } ]");
 		}
 		mtpe_buf_puts(b, " } ]");
-		if (f->nreplacements) {
-			mtpe_buf_puts(b, ",\n        \"fixes\": [");
-			for (size_t k = 0; k < f->nreplacements; k++) {
-				mtpe_buf_puts(b, k ? ",\n          " : "\n          ");
-				mtpe_buf_puts(b, "{ \"description\": { \"text\": ");
-				mtpe_buf buf = MTPE_BUF_INIT;
-				mtpe_buf_printf(&buf, "Replace with '%s'", f->replacements[k]);
-				mtpe__json_str(b, buf.oom ? "" : buf.ptr);
-				mtpe_buf_dispose(&buf);
-				mtpe_buf_puts(b, " },\n            \"artifactChanges\": [ { \"artifactLocation\": ");
-				location(b, doc->path);
-				mtpe_buf_printf(b, ",\n              \"replacements\": [ { \"deletedRegion\": { \"byteOffset\": %zu, "
-						   "\"byteLength\": %zu },\n                \"insertedContent\": { \"text\": ",
-						f->offset, f->length);
-				mtpe__json_str(b, f->replacements[k]);
-				mtpe_buf_puts(b, " } } ] } ] }");
+		/* fixes insert file bytes: each replacement escaped for the format at its place */
+		size_t nfix = 0;
+		for (size_t k = 0; k < f->nreplacements; k++) {
+			mtpe_buf esc = MTPE_BUF_INIT;
+			if (mtpe_formats_escape(doc, f->offset, f->replacements[k], &esc) < 0 || esc.oom) {
+				mtpe_buf_dispose(&esc); /* cannot be written there: no fix */
+				continue;
 			}
-			mtpe_buf_puts(b, " ]");
+			mtpe_buf_puts(b, nfix++ ? ",\n          " : ",\n        \"fixes\": [\n          ");
+			mtpe_buf_puts(b, "{ \"description\": { \"text\": ");
+			mtpe_buf buf = MTPE_BUF_INIT;
+			mtpe_buf_printf(&buf, "Replace with '%s'", f->replacements[k]);
+			mtpe__json_str(b, buf.oom ? "" : buf.ptr);
+			mtpe_buf_dispose(&buf);
+			mtpe_buf_puts(b, " },\n            \"artifactChanges\": [ { \"artifactLocation\": ");
+			location(b, doc->path);
+			mtpe_buf_printf(b, ",\n              \"replacements\": [ { \"deletedRegion\": { \"byteOffset\": %zu, "
+					   "\"byteLength\": %zu },\n                \"insertedContent\": { \"text\": ",
+					f->offset, f->length);
+			mtpe__json_str(b, esc.ptr ? esc.ptr : "");
+			mtpe_buf_puts(b, " } } ] } ] }");
+			mtpe_buf_dispose(&esc);
 		}
+		if (nfix)
+			mtpe_buf_puts(b, " ]");
 		mtpe_buf_printf(b, ",\n        \"properties\": { \"category\": \"%s\" } }", mtpe_category_name(f->category));
 	}
 	return b->oom ? MTPE_ENOMEM : 0;
