@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1293,9 +1294,14 @@ static void run_variant_mix(struct run *R, const struct rule *r)
 		for (size_t k = 0; k < nhits && !R->error; k++) {
 			const mtpe_word *w = &R->seg.words[hits[k].w];
 			size_t n = w->end - w->start;
-			if (hits[k].gb ? !flag_gb : !flag_us)
-				continue;
 			char msg[300];
+			if (hits[k].gb ? !flag_gb : !flag_us) {
+				/* the majority form: shown as info, so the whole mix is visible */
+				snprintf(msg, sizeof(msg), "%s spelling '%.*s'; this document mixes American and British spelling (%zu American, %zu British)",
+					 hits[k].gb ? "British" : "American", (int)n, R->t + w->start, nus, ngb);
+				add_finding(R, r, MTPE_SEV_INFO, w->start, w->end, msg, NULL, 0);
+				continue;
+			}
 			char *fix = match_case(R->t + w->start, n, hits[k].other);
 			snprintf(msg, sizeof(msg), "%s spelling '%.*s' in a document that also uses %s spellings (%zu American, %zu British); use '%s'",
 				 hits[k].gb ? "British" : "American", (int)n, R->t + w->start, hits[k].gb ? "American" : "British",
@@ -1305,6 +1311,127 @@ static void run_variant_mix(struct run *R, const struct rule *r)
 		}
 	}
 	free(hits);
+}
+
+/*
+ * A key that folds the ways one Russian name is transliterated: ks/x,
+ * yo/ye/e, and the endings -y/-i/-iy/-ii/-yi/-ey/-ei (Sergei, Sergey; Dmitry,
+ * Dmitriy; Yuri, Yury; Aleksei, Alexey). Returns the key length (0 = no key).
+ */
+static size_t name_key(const char *w, size_t n, char *key, size_t cap)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k + 2 < cap; i++) {
+		char c = (char)tolower((unsigned char)w[i]);
+		char d = i + 1 < n ? (char)tolower((unsigned char)w[i + 1]) : 0;
+		if (c == 'k' && d == 's') {
+			key[k++] = 'x';
+			i++;
+		} else if (c == 'y' && (d == 'o' || d == 'e') && (i == 0 || strchr("aeiouy", tolower((unsigned char)w[i - 1])))) {
+			key[k++] = 'e';
+			i++;
+		} else if (c == 'y' && d == 'o') {
+			key[k++] = 'e';
+			i++;
+		} else {
+			key[k++] = c;
+		}
+	}
+	/* endings */
+	while (k > 1 && strchr("iy", key[k - 1]))
+		k--;
+	if (k > 1 && key[k - 1] == 'e' && n > 2 && strchr("iy", tolower((unsigned char)w[n - 1])))
+		k--; /* -ei / -ey */
+	key[k] = '\0';
+	return k >= 3 ? k : 0;
+}
+
+/* Two spellings of a name count as a mix only this close (bytes): about one news article. */
+#define NAME_WINDOW 3000
+
+struct name_form {
+	size_t word;   /* index of the first occurrence */
+	size_t count;
+	const char *key;
+	bool base;     /* the dictionary itself has this spelling */
+};
+
+static void run_name_variants(struct run *R, const struct rule *r)
+{
+	strmap forms = { 0 };   /* spelling -> struct name_form * */
+	strmap best = { 0 };    /* key -> struct name_form * (the majority spelling) */
+	struct name_form *all = mtpe_calloc(R->seg.nwords ? R->seg.nwords : 1, sizeof(*all));
+	size_t nall = 0;
+	if (!all)
+		return;
+	for (size_t i = 0; i < R->seg.nwords; i++) {
+		const mtpe_word *w = &R->seg.words[i];
+		const char *s = R->t + w->start;
+		size_t n = w->end - w->start;
+		if (w->kind != MTPE_WORD_LETTER || n < 4 || n > 40 || !isupper((unsigned char)s[0]) || shape_of(s, n) != SHAPE_TITLE)
+			continue;
+		void **f = strmap_get(&forms, s, n);
+		if (f) {
+			((struct name_form *)*f)->count++;
+			continue;
+		}
+		if (dict_words(R, s, n))
+			continue; /* a common word, not a name */
+		char key[64];
+		if (!name_key(s, n, key, sizeof(key)))
+			continue;
+		struct name_form *nf = &all[nall++];
+		nf->word = i;
+		nf->count = 1;
+		nf->base = R->c->speller && mtpe_speller_is_base_word(R->c->speller, s, n);
+		strmap_put(&forms, s, n, nf);
+		void **b = strmap_get(&best, key, strlen(key));
+		if (!b) {
+			strmap_put(&best, key, strlen(key), nf);
+			b = strmap_get(&best, key, strlen(key));
+		}
+		nf->key = b ? ((strmap_slot *)((char *)b - offsetof(strmap_slot, val)))->key : NULL;
+	}
+	/* the majority spelling of each key (the first one on a tie) */
+	for (size_t k = 0; k < nall; k++) {
+		void **b = all[k].key ? strmap_get(&best, all[k].key, strlen(all[k].key)) : NULL;
+		if (b && all[k].count > ((struct name_form *)*b)->count)
+			*b = &all[k];
+	}
+	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
+		const mtpe_word *w = &R->seg.words[i];
+		const char *s = R->t + w->start;
+		size_t n = w->end - w->start;
+		if (w->kind != MTPE_WORD_LETTER || n < 4 || !isupper((unsigned char)s[0]))
+			continue;
+		void **f = strmap_get(&forms, s, n);
+		if (!f)
+			continue;
+		struct name_form *nf = *f;
+		void **b = nf->key ? strmap_get(&best, nf->key, strlen(nf->key)) : NULL;
+		if (!b || *b == nf || (nf->base && ((struct name_form *)*b)->base))
+			continue; /* two spellings the dictionary knows are two words (Israel, Israeli) */
+		const mtpe_word *bw = &R->seg.words[((struct name_form *)*b)->word];
+		/* only within one article's reach: the other spelling within NAME_WINDOW bytes */
+		bool near = false;
+		size_t bl = bw->end - bw->start;
+		for (size_t j = i; j > 0 && !near && w->start - R->seg.words[j - 1].start <= NAME_WINDOW; j--)
+			near = R->seg.words[j - 1].end - R->seg.words[j - 1].start == bl &&
+			       !memcmp(R->t + R->seg.words[j - 1].start, R->t + bw->start, bl);
+		for (size_t j = i + 1; j < R->seg.nwords && !near && R->seg.words[j].start - w->start <= NAME_WINDOW; j++)
+			near = R->seg.words[j].end - R->seg.words[j].start == bl &&
+			       !memcmp(R->t + R->seg.words[j].start, R->t + bw->start, bl);
+		if (!near)
+			continue;
+		char msg[300];
+		snprintf(msg, sizeof(msg), "'%.*s' is spelled '%.*s' elsewhere in this document; use one spelling",
+			 (int)n, s, (int)(bw->end - bw->start), R->t + bw->start);
+		char *repl[1] = { mtpe_strndup(R->t + bw->start, bw->end - bw->start) };
+		add_finding(R, r, r->severity, w->start, w->end, msg, repl, 1);
+	}
+	strmap_dispose(&forms, NULL);
+	strmap_dispose(&best, NULL);
+	free(all);
 }
 
 static void run_glossary(struct run *R, const struct rule *r)
@@ -1486,7 +1613,7 @@ static void run_source_check(struct run *R, const struct rule *r)
 /* Document-level rules need the whole region: names and spellings established elsewhere in it. */
 static bool rule_is_global(const struct rule *r)
 {
-	if (r->builtin == BUILTIN_NAME_CASE || r->builtin == BUILTIN_VARIANT_MIX)
+	if (r->builtin == BUILTIN_NAME_CASE || r->builtin == BUILTIN_VARIANT_MIX || r->builtin == BUILTIN_NAME_VARIANTS)
 		return true;
 	for (size_t i = 0; i < r->nconds; i++)
 		if (r->conds[i].kind == COND_DOC_CAPITALIZED)
@@ -1509,6 +1636,7 @@ static void run_rule(struct run *R, size_t i, const mtpe_ac_hits *hits)
 	case BUILTIN_GLOSSARY: run_glossary(R, r); break;
 	case BUILTIN_CYRILLIC: run_cyrillic(R, r); break;
 	case BUILTIN_MIXED_SCRIPT: run_mixed_script(R, r); break;
+	case BUILTIN_NAME_VARIANTS: run_name_variants(R, r); break;
 	case BUILTIN_SRC_NUMBERS: case BUILTIN_SRC_UNTRANSLATED: case BUILTIN_SRC_PLACEHOLDERS:
 	case BUILTIN_SRC_BRACKETS: case BUILTIN_SRC_NEGATION: case BUILTIN_SRC_GLOSSARY:
 		run_source_check(R, r);

@@ -367,6 +367,7 @@ static const struct { const char *name; enum builtin b; } builtins[] = {
 	{ "glossary", BUILTIN_GLOSSARY },
 	{ "cyrillic", BUILTIN_CYRILLIC },
 	{ "mixed-script", BUILTIN_MIXED_SCRIPT },
+	{ "name-variants", BUILTIN_NAME_VARIANTS },
 	{ "source-numbers", BUILTIN_SRC_NUMBERS },
 	{ "source-untranslated", BUILTIN_SRC_UNTRANSLATED },
 	{ "source-placeholders", BUILTIN_SRC_PLACEHOLDERS },
@@ -503,7 +504,7 @@ static int parse_rule(struct loader *L, yaml_node_t *m, struct rule *r)
 						r->builtin = builtins[i].b;
 				if (r->builtin == BUILTIN_NONE)
 					return fail_at(L->err, L->file, v, MTPE_EPARSE,
-						       "unknown check '%s' (known: spelling, name-case, variant-mix, glossary, cyrillic, mixed-script, source-numbers, source-untranslated, source-placeholders, source-brackets, source-negation, source-glossary)", val);
+						       "unknown check '%s' (known: spelling, name-case, variant-mix, glossary, cyrillic, mixed-script, name-variants, source-numbers, source-untranslated, source-placeholders, source-brackets, source-negation, source-glossary)", val);
 			}
 		} else if (!strcmp(key, "replace")) {
 			replace_node = v;

@@ -577,6 +577,16 @@ static bool own_check(const mtpe_speller *sp, const char *w, size_t n)
 	return false;
 }
 
+bool mtpe_speller_is_base_word(mtpe_speller *sp, const char *word, size_t len)
+{
+	if (!sp->own_affixes || !checkable(word, len))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)word[i] >= 0x80 || word[i] == '-' || word[i] == '.')
+			return false;
+	return own_check(sp, word, len);
+}
+
 void mtpe_speller_use_own_affixes(mtpe_speller *sp, bool on)
 {
 	sp->own_affixes = on && sp->affixes;

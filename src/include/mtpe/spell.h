@@ -44,6 +44,8 @@ int mtpe_speller_suggest(mtpe_speller *sp, char ***out, const char *word, size_t
 int mtpe_speller_suggest_fast(mtpe_speller *sp, char ***out, const char *word, size_t len, int max);
 /* True if a word at Damerau-Levenshtein distance 1 (case-insensitive) is correct. */
 bool mtpe_speller_near_miss(mtpe_speller *sp, const char *word, size_t len);
+/* True if an ASCII word is in the base dictionary itself (not only in the added lists). */
+bool mtpe_speller_is_base_word(mtpe_speller *sp, const char *word, size_t len);
 /* True if the lower-cased form of word is a plain dictionary word. */
 bool mtpe_speller_is_dict_word(mtpe_speller *sp, const char *word, size_t len);
 
