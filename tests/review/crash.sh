@@ -54,6 +54,7 @@ cmp "$F" "$TMP/ref.txt" || fail "resumed session differs from the uninterrupted 
 # SIGTERM: the terminal is restored, the journal keeps the decision
 make_fixture "$F"
 T kill-session -t t
+rm -f "$TMP/exit"
 T new-session -d -s t -x 80 -y 24 "cd '$TMP'; stty -a > stty.before; TERM=xterm-256color '$MTPE' review ${REVIEW_OPTS[*]} doc.txt; echo \$? > exit; stty -a > stty.after; sleep 600"
 wait_for "SPELLING  1:1"
 keys n
