@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 	o.bg_chk = bg;
 	o.no_journal = true;
 	const char *paths[1] = { argv[1] };
-	if (tui_app_init(&a, &o, paths, 1, &err) < 0) {
+	if (tui_app_init(&a, &o, paths, 1, NULL, NULL, &err) < 0) {
 		fprintf(stderr, "open: %s\n", err.msg);
 		return 3;
 	}

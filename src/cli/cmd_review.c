@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cliconf.h"
 #include "opts.h"
 #include "mtpe/spell.h"
 
@@ -32,6 +33,115 @@ static void help(void)
 	       "Exit codes: 0 done, 2 usage error, 3 runtime error (unreadable file, failed save).\n",
 	       cli_common_help);
 }
+
+#ifdef MTPE_HAVE_TUI
+/* Checker options come from the command line merged with each file's .mtpe.yaml (as for check). */
+static int run_review(struct cli_common *common, const char **files, size_t nfiles, bool no_curses, bool no_journal,
+		      int dump_w, int dump_h)
+{
+	struct cli_run run, run_bg;
+	bool have_bg = false;
+	int rc = EXIT_RUNTIME;
+	const char *term = getenv("TERM");
+	bool line = no_curses || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || !term || !*term ||
+		    !strcmp(term, "dumb");
+	mtpe_checker **chks = calloc(nfiles + 1, sizeof(*chks));
+	mtpe_checker **bgs = calloc(nfiles + 1, sizeof(*bgs));
+	const char **keep = calloc(nfiles + 1, sizeof(*keep));
+	char *personal = common->copts.personal ? strdup(common->copts.personal) : mtpe_personal_default_path();
+	size_t n = 0;
+	tui_app app;
+	memset(&app, 0, sizeof(app));
+	if (!chks || !bgs || !keep || cli_run_init(&run, common) < 0) {
+		free(chks);
+		free(bgs);
+		free(keep);
+		free(personal);
+		free(files);
+		return EXIT_RUNTIME;
+	}
+	/* on screen, a big file opens on a quick check of its start while a second
+	 * checker (checkers are not thread-safe) checks it all in the background */
+	if (!line && !getenv("MTPE_REVIEW_SYNC")) {
+		for (size_t i = 0; i < nfiles && !have_bg; i++) {
+			struct stat st;
+			if (stat(files[i], &st) == 0 && S_ISREG(st.st_mode) && st.st_size > (off_t)(256 << 10))
+				have_bg = cli_run_init(&run_bg, common) == 0;
+		}
+	}
+	for (size_t i = 0; i < nfiles; i++) {
+		mtpe_checker *chk = NULL;
+		int r = cli_run_for(&run, files[i], &chk, NULL);
+		if (r < 0)
+			goto out; /* reported */
+		if (r > 0) {
+			cli_warn("review: '%s' is ignored by its .mtpe.yaml; skipped", files[i]);
+			continue;
+		}
+		keep[n] = files[i];
+		chks[n] = chk;
+		if (have_bg) {
+			struct stat st;
+			if (stat(files[i], &st) == 0 && st.st_size > (off_t)(256 << 10))
+				bgs[n] = cli_run_checker(&run_bg, files[i]);
+		}
+		n++;
+	}
+	if (!n) {
+		cli_error("review: nothing to review");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	tui_app_options o;
+	memset(&o, 0, sizeof(o));
+	o.chk = chks[0];
+	o.personal_path = personal;
+	o.dopts = common->dopts;
+	o.no_journal = no_journal;
+	mtpe_error err;
+	mtpe_error_clear(&err);
+	if (tui_app_init(&app, &o, keep, n, chks, bgs, &err) < 0) {
+		cli_report_error(&err);
+		goto out;
+	}
+	if (line) {
+		tui_line_options lo = { dump_w, dump_h };
+		rc = tui_run_line(&app, stdin, stdout, &lo);
+	} else {
+		rc = tui_run_curses(&app);
+		if (rc == TUI_NO_TERMINAL) {
+			cli_warn("review: cannot use terminal type '%s'; using the line mode", term);
+			tui_line_options lo = { 0, 0 };
+			rc = tui_run_line(&app, stdin, stdout, &lo);
+		}
+	}
+	for (size_t i = 0; i < app.nfiles; i++)
+		if (app.files[i].saved)
+			fprintf(stderr, "mtpe: wrote %s\n", app.files[i].path);
+	size_t unsaved = tui_app_unsaved(&app);
+	if (unsaved)
+		fprintf(stderr, "mtpe: %zu unsaved change%s kept in the journal; run 'mtpe review' on the same "
+				"file%s to resume\n", unsaved, unsaved == 1 ? "" : "s", app.nfiles > 1 ? "s" : "");
+	if (tui_app_busy(&app) || app.worker_started) {
+		/* quitting while the background check runs: everything that matters is
+		 * saved or journaled (fsync'd), so leave without waiting for it */
+		tui_app_release_locks(&app);
+		fflush(NULL);
+		_exit(rc);
+	}
+out:
+	tui_app_dispose(&app);
+	cli_run_dispose(&run);
+	if (have_bg)
+		cli_run_dispose(&run_bg);
+	free(chks);
+	free(bgs);
+	free(keep);
+	free(personal);
+	free(files);
+	return rc;
+}
+#endif
 
 int cmd_review(int argc, char **argv)
 {
@@ -99,77 +209,7 @@ int cmd_review(int argc, char **argv)
 	free(files);
 	return EXIT_RUNTIME;
 #else
-	{
-		mtpe_checker *chk = cli_checker_new(&common);
-		if (!chk) {
-			free(files);
-			return EXIT_RUNTIME;
-		}
-		char *personal = common.copts.personal ? strdup(common.copts.personal) : mtpe_personal_default_path();
-		tui_app app;
-		tui_app_options o;
-		memset(&o, 0, sizeof(o));
-		o.chk = chk;
-		o.personal_path = personal;
-		o.dopts = common.dopts;
-		o.no_journal = no_journal;
-		const char *term = getenv("TERM");
-		bool line = no_curses || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || !term || !*term ||
-			    !strcmp(term, "dumb");
-		/* on screen, a big file opens on a quick check of its start while a second
-		 * checker (checkers are not thread-safe) checks it all in the background */
-		mtpe_checker *bg = NULL;
-		if (!line && !getenv("MTPE_REVIEW_SYNC")) {
-			for (size_t i = 0; i < nfiles && !bg; i++) {
-				struct stat st;
-				if (stat(files[i], &st) == 0 && S_ISREG(st.st_mode) && st.st_size > (off_t)(256 << 10))
-					bg = cli_checker_new(&common);
-			}
-		}
-		o.bg_chk = bg;
-		mtpe_error err;
-		mtpe_error_clear(&err);
-		if (tui_app_init(&app, &o, files, nfiles, &err) < 0) {
-			cli_report_error(&err);
-			tui_app_dispose(&app);
-			mtpe_checker_free(bg);
-			mtpe_checker_free(chk);
-			free(personal);
-			free(files);
-			return EXIT_RUNTIME;
-		}
-		if (line) {
-			tui_line_options lo = { dump_w, dump_h };
-			rc = tui_run_line(&app, stdin, stdout, &lo);
-		} else {
-			rc = tui_run_curses(&app);
-			if (rc == TUI_NO_TERMINAL) {
-				cli_warn("review: cannot use terminal type '%s'; using the line mode", term);
-				tui_line_options lo = { 0, 0 };
-				rc = tui_run_line(&app, stdin, stdout, &lo);
-			}
-		}
-		for (size_t i = 0; i < app.nfiles; i++)
-			if (app.files[i].saved)
-				fprintf(stderr, "mtpe: wrote %s\n", app.files[i].path);
-		size_t unsaved = tui_app_unsaved(&app);
-		if (unsaved)
-			fprintf(stderr, "mtpe: %zu unsaved change%s kept in the journal; run 'mtpe review' on the same "
-					"file%s to resume\n", unsaved, unsaved == 1 ? "" : "s", app.nfiles > 1 ? "s" : "");
-		if (tui_app_busy(&app) || app.worker_started) {
-			/* quitting while the background check runs: everything that matters is
-			 * saved or journaled (fsync'd), so leave without waiting for it */
-			tui_app_release_locks(&app);
-			fflush(NULL);
-			_exit(rc);
-		}
-		tui_app_dispose(&app);
-		mtpe_checker_free(bg);
-		mtpe_checker_free(chk);
-		free(personal);
-		free(files);
-		return rc;
-	}
+	return run_review(&common, files, nfiles, no_curses, no_journal, dump_w, dump_h);
 #endif
 
 usage:

@@ -143,12 +143,15 @@ static void take_lock(tui_app *a, tui_file *f)
 	free(path);
 }
 
-static int open_file(tui_app *a, tui_file *f, const char *path, mtpe_error *err)
+static int open_file(tui_app *a, tui_file *f, const char *path, mtpe_checker *chk, mtpe_checker *bg_chk,
+		     mtpe_error *err)
 {
 	mtpe_doc *doc = NULL;
 	int error;
 	memset(f, 0, sizeof(*f));
 	f->cur = -1;
+	f->chk = chk;
+	f->bg_chk = bg_chk;
 	if (!strcmp(path, "-"))
 		return mtpe_error_set(err, MTPE_EINVAL, "review needs a file to write back to; it cannot read stdin");
 	if (!(f->path = mtpe_strdup(path)))
@@ -198,12 +201,12 @@ static int open_file(tui_app *a, tui_file *f, const char *path, mtpe_error *err)
 	bool use_quick = false;
 	size_t qb = a->o.quick_bytes ? a->o.quick_bytes : (size_t)64 << 10;
 	/* a big plain-text file opens on a quick check of its start; a worker checks it all */
-	if (a->o.bg_chk && !f->recoverable && doc->nregions == 1 && !doc->regions[0].map && doc->len > 2 * qb) {
+	if (f->bg_chk && f->chk && !f->recoverable && doc->nregions == 1 && !doc->regions[0].map && doc->len > 2 * qb) {
 		const mtpe_region *r = &doc->regions[0];
 		size_t L = qb < r->text_len ? qb : r->text_len;
 		while (L > 0 && r->text[L - 1] != '\n')
 			L--;
-		if (L > 0 && mtpe_checker_check_text(a->o.chk, r->text, L, &quick, NULL) == 0) {
+		if (L > 0 && mtpe_checker_check_text(f->chk, r->text, L, &quick, NULL) == 0) {
 			size_t keep = 0;
 			for (size_t i = 0; i < quick.len; i++) {
 				mtpe_finding *q = &quick.items[i];
@@ -224,7 +227,7 @@ static int open_file(tui_app *a, tui_file *f, const char *path, mtpe_error *err)
 			mtpe_findings_dispose(&quick);
 		}
 	}
-	if ((error = mtpe_session_new(&f->s, doc, a->o.chk, use_quick ? &quick : NULL, &so, err)) < 0) {
+	if ((error = mtpe_session_new(&f->s, doc, f->chk, use_quick ? &quick : NULL, &so, err)) < 0) {
 		mtpe_findings_dispose(&quick);
 		if (!err->path[0])
 			snprintf(err->path, sizeof(err->path), "%s", path);
@@ -272,7 +275,7 @@ static void *worker(void *arg)
 		if (atomic_load(&f->bg_state) != TUI_BG_PENDING)
 			continue;
 		mtpe_error_clear(&f->bg_err);
-		if (mtpe_checker_check(a->o.bg_chk, mtpe_session_doc(f->s), &f->bg, NULL, &f->bg_err) < 0 &&
+		if (mtpe_checker_check(f->bg_chk, mtpe_session_doc(f->s), &f->bg, NULL, &f->bg_err) < 0 &&
 		    !f->bg_err.code)
 			f->bg_err.code = MTPE_EIO;
 		atomic_store(&f->bg_state, TUI_BG_DONE);
@@ -317,6 +320,10 @@ bool tui_app_busy(const tui_app *a)
 
 void tui_app_wait(tui_app *a)
 {
+	if (a->worker_started && tui_app_busy(a) && a->notify) {
+		msg(a, false, "finishing the check of the whole file first...");
+		a->notify(a);
+	}
 	if (a->worker_started) {
 		pthread_join(a->worker, NULL);
 		a->worker_started = false;
@@ -324,7 +331,8 @@ void tui_app_wait(tui_app *a)
 	tui_app_poll(a);
 }
 
-int tui_app_init(tui_app *a, const tui_app_options *o, const char *const *paths, size_t n, mtpe_error *err)
+int tui_app_init(tui_app *a, const tui_app_options *o, const char *const *paths, size_t n,
+		 mtpe_checker *const *chks, mtpe_checker *const *bg_chks, mtpe_error *err)
 {
 	memset(a, 0, sizeof(*a));
 	a->o = *o;
@@ -332,7 +340,8 @@ int tui_app_init(tui_app *a, const tui_app_options *o, const char *const *paths,
 	if (!a->files)
 		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		int error = open_file(a, &a->files[i], paths[i], err);
+		int error = open_file(a, &a->files[i], paths[i], chks ? chks[i] : o->chk, bg_chks ? bg_chks[i] : o->bg_chk,
+				      err);
 		a->nfiles = i + 1;
 		if (error < 0) {
 			if (!err->path[0])
@@ -817,10 +826,11 @@ int tui_app_details(const tui_app *a, mtpe_buf *out)
 	mtpe_buf_printf(out, "%s  (%s, %s)\n\n", h->f.rule, tui_category_label(h->f.category),
 			mtpe_severity_name(h->f.severity));
 	mtpe_buf_printf(out, "%s\n", h->f.message ? h->f.message : "");
-	long ri = a->o.chk ? mtpe_checker_rule_find(a->o.chk, h->f.rule) : -1;
+	mtpe_checker *chk = tui_app_file(a)->chk;
+	long ri = chk ? mtpe_checker_rule_find(chk, h->f.rule) : -1;
 	if (ri >= 0) {
 		mtpe_rule_info info;
-		mtpe_checker_rule(a->o.chk, (size_t)ri, &info);
+		mtpe_checker_rule(chk, (size_t)ri, &info);
 		if (info.description && *info.description)
 			mtpe_buf_printf(out, "\n%s\n", info.description);
 		size_t shown = 0;

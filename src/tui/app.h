@@ -73,6 +73,8 @@ typedef struct tui_file {
 	atomic_int bg_state; /* TUI_BG_* */
 	mtpe_findings bg;    /* the worker's findings (owned by the worker until DONE) */
 	mtpe_error bg_err;
+	mtpe_checker *chk;   /* borrowed: this file's checker (its .mtpe.yaml) */
+	mtpe_checker *bg_chk;/* borrowed: a second one for the worker, or NULL */
 	char *lock_path;     /* our lock file (removed at dispose), NULL if none */
 	char lock_warning[400];
 } tui_file;
@@ -110,13 +112,18 @@ typedef struct tui_app {
 	unsigned long keys;   /* keys handled (for the benchmark and tests) */
 	pthread_t worker;
 	bool worker_started;
+	/* front end hook: show a message now (before a blocking wait); may be NULL */
+	void (*notify)(struct tui_app *a);
 } tui_app;
 
 /*
- * Opens every file: load, identity, check, journal. Files that cannot be
- * opened are reported into err (first failure) and the call fails.
+ * Opens every file: load, identity, check, journal. chks[i] and bg_chks[i]
+ * (either array may be NULL; borrowed) give file i its own checkers, else
+ * o->chk and o->bg_chk are used. Files that cannot be opened are reported
+ * into err (first failure) and the call fails.
  */
-int tui_app_init(tui_app *a, const tui_app_options *o, const char *const *paths, size_t n, mtpe_error *err);
+int tui_app_init(tui_app *a, const tui_app_options *o, const char *const *paths, size_t n,
+		 mtpe_checker *const *chks, mtpe_checker *const *bg_chks, mtpe_error *err);
 void tui_app_dispose(tui_app *a);
 /* Starts the UI: asks to resume journals (mode RESUME) or positions on the first hit. */
 void tui_app_start(tui_app *a);

@@ -148,6 +148,19 @@ static void suspend(void)
 	refresh();
 }
 
+static tui_view *notify_view;
+
+/* Draws the screen at once (the app is about to block). */
+static void notify_now(tui_app *a)
+{
+	int h, w;
+	getmaxyx(stdscr, h, w);
+	if (notify_view && tui_view_render(notify_view, a, w, h) == 0) {
+		paint(notify_view);
+		refresh();
+	}
+}
+
 int tui_run_curses(tui_app *a)
 {
 	const char *cs = nl_langinfo(CODESET);
@@ -183,6 +196,8 @@ int tui_run_curses(tui_app *a)
 	}
 	tui_view v;
 	memset(&v, 0, sizeof(v));
+	notify_view = &v;
+	a->notify = notify_now;
 	int rc = 0;
 	bool draw = true;
 	for (;;) {
@@ -221,6 +236,8 @@ int tui_run_curses(tui_app *a)
 			break;
 	}
 	rc = a->exit_code;
+	a->notify = NULL;
+	notify_view = NULL;
 	tui_view_dispose(&v);
 	restore_terminal();
 	delscreen(scr);

@@ -83,6 +83,15 @@ grep -qF -- '-- found "recieve" at 1:3 ' "$TMP/out" || fail "search did not wrap
 grep -qF -- '-- found "recieve" at 1:32 ' "$TMP/out" || fail "search did not repeat"
 grep -c "s.txt:1:32: SPELLING" "$TMP/out" | grep -qx 2 || fail "g 3 did not go to the third hit"
 
+# each file's .mtpe.yaml applies as for check: disabled rules, ignored files
+mkdir -p "$TMP/proj"
+printf 'He recieve the goverment letter.\n' >"$TMP/proj/a.txt"
+cp "$TMP/proj/a.txt" "$TMP/proj/b.draft.txt"
+printf 'disable: [SPELLING]\nignore: ["*.draft.txt"]\n' >"$TMP/proj/.mtpe.yaml"
+printf 'q\n' | run "$TMP/proj/a.txt" "$TMP/proj/b.draft.txt" >"$TMP/out" 2>&1
+grep -qF "b.draft.txt' is ignored by its .mtpe.yaml; skipped" "$TMP/out" || fail "ignore glob not applied"
+grep -q "SPELLING" "$TMP/out" && fail "disabled rule still reported: $(cat "$TMP/out")"
+
 # bad input is refused with a clear message
 mkdir "$TMP/dir"
 run "$TMP/dir" </dev/null >"$TMP/out" 2>&1 && fail "a directory was accepted"
