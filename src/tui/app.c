@@ -449,6 +449,20 @@ static int write_file(tui_app *a, tui_file *f, bool *wrote)
 		msg(a, true, "cannot write %s: out of memory", f->path);
 		return error;
 	}
+	/* the fixes must leave the file's format intact (a quote typed into a PO
+	 * string, a tag into XLIFF...): parse the new bytes before writing them */
+	mtpe_doc *check = NULL;
+	mtpe_doc_options dopts = a->o.dopts;
+	dopts.max_size = len + 1;
+	dopts.format = mtpe_session_doc(f->s)->format;
+	if (mtpe_doc_from_buffer(&check, f->path, data, len, &dopts, &err) < 0) {
+		free(data);
+		msg(a, true, "not written: with these fixes %s would no longer be valid %s (%s); undo or edit the fix",
+		    f->path, dopts.format ? dopts.format : "text", err.msg);
+		return MTPE_EPARSE;
+	}
+	mtpe_doc_free(check);
+	mtpe_error_clear(&err);
 	mtpe_file_id nid;
 	error = mtpe_save_atomic(f->realpath, data, len, &f->id, &nid, &err);
 	free(data);

@@ -92,6 +92,13 @@ printf 'q\n' | run "$TMP/proj/a.txt" "$TMP/proj/b.draft.txt" >"$TMP/out" 2>&1
 grep -qF "b.draft.txt' is ignored by its .mtpe.yaml; skipped" "$TMP/out" || fail "ignore glob not applied"
 grep -q "SPELLING" "$TMP/out" && fail "disabled rule still reported: $(cat "$TMP/out")"
 
+# a fix that would break the file's format (a bare quote in a PO string) is not written
+printf 'msgid "He recieve"\nmsgstr "He recieve \\"it\\""\n' >"$TMP/p.po"
+cp "$TMP/p.po" "$TMP/p.orig"
+printf 'e\nre"ceive\nx\nQ\ny\n' | run "$TMP/p.po" >"$TMP/out" 2>&1
+grep -qF "would no longer be valid po" "$TMP/out" || fail "broken PO not refused: $(grep -- '^--' "$TMP/out")"
+cmp "$TMP/p.po" "$TMP/p.orig" || fail "broken PO written"
+
 # bad input is refused with a clear message
 mkdir "$TMP/dir"
 run "$TMP/dir" </dev/null >"$TMP/out" 2>&1 && fail "a directory was accepted"
