@@ -268,6 +268,8 @@ static void replay_rec(void *data, char *rec)
 	if (unhex(rec + used, &text) < 0)
 		return;
 	long h = mtpe_session_find_hit(r->s, off, len, origin, rule);
+	if (h < 0 && !strcmp(rule, MTPE_MANUAL_RULE) && kind == MTPE_DECIDE_CUSTOM)
+		h = mtpe_session_add_manual(r->s, off, off + len, NULL); /* a hand edit: its hit comes with it */
 	mtpe_error e;
 	mtpe_error_clear(&e);
 	int error = h < 0 ? -1

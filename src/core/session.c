@@ -582,6 +582,75 @@ static void sentence_span(const mtpe_session *s, size_t a, size_t b, size_t *ss,
 	mtpe_segments_dispose(&seg);
 }
 
+int mtpe_session_sentence(const mtpe_session *s, size_t i, size_t *start, size_t *end, mtpe_buf *text)
+{
+	size_t ss, se, ws, we;
+	if (i >= s->nhits)
+		return MTPE_EINVAL;
+	sentence_span(s, hstart(s, i), hend(s, i), &ss, &se);
+	mtpe_buf e = MTPE_BUF_INIT;
+	int error = mtpe_session_edited(s, ss, se, &e, NULL, NULL, &ws, &we);
+	if (error == 0 && text)
+		mtpe_buf_put(text, e.ptr ? e.ptr : "", e.len);
+	mtpe_buf_dispose(&e);
+	*start = ws;
+	*end = we;
+	return error < 0 ? error : (text && text->oom ? MTPE_ENOMEM : 0);
+}
+
+long mtpe_session_add_manual(mtpe_session *s, size_t start, size_t end, mtpe_error *err)
+{
+	if (start > end || !span_ok(s->doc, start, end - start))
+		return mtpe_error_set(err, MTPE_EINVAL, "not a span of the document");
+	mtpe_buf e = MTPE_BUF_INIT;
+	mtpe_piece *p = NULL;
+	size_t n = 0, ws, we;
+	int error = mtpe_session_edited(s, start, end, &e, &p, &n, &ws, &we);
+	if (error < 0 || ws != start || we != end) {
+		free(p);
+		mtpe_buf_dispose(&e);
+		return error < 0 ? mtpe_error_set(err, error, "out of memory")
+				 : mtpe_error_set(err, MTPE_EINVAL, "the span cuts an accepted fix");
+	}
+	mtpe_hit h;
+	memset(&h, 0, sizeof(h));
+	h.f.rule = mtpe_strdup(MTPE_MANUAL_RULE);
+	h.f.message = mtpe_strdup("Edited by hand");
+	h.f.category = MTPE_CAT_STYLE;
+	h.f.severity = MTPE_SEV_INFO;
+	h.f.offset = start;
+	h.f.length = end - start;
+	h.f.text = mtpe_strndup(e.ptr ? e.ptr : "", e.len);
+	mtpe_doc_linecol(s->doc, start, &h.f.line, &h.f.column);
+	mtpe_doc_linecol(s->doc, end, &h.f.end_line, &h.f.end_column);
+	h.origin = s->next_id; /* owned by the decision about to be made */
+	h.alive = true;
+	h.dec = -1;
+	size_t nc = 0;
+	for (size_t i = 0; i < n; i++)
+		if (p[i].dec_id)
+			nc++;
+	if (nc && (h.covers = mtpe_malloc(nc * sizeof(unsigned)))) {
+		for (size_t i = 0; i < n; i++)
+			if (p[i].dec_id)
+				h.covers[h.ncovers++] = p[i].dec_id;
+	}
+	free(p);
+	mtpe_buf_dispose(&e);
+	if (!h.f.rule || !h.f.message || !h.f.text || (nc && !h.covers)) {
+		free_hit(&h);
+		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+	}
+	/* an earlier hand-edit hit that never got its decision must not be revived with this id */
+	for (size_t i = 0; i < s->nhits; i++)
+		if (s->hits[i].origin == h.origin)
+			s->hits[i].origin = 0, s->hits[i].alive = false;
+	if ((error = add_hit(s, &h)) < 0)
+		return mtpe_error_set(err, error, "out of memory");
+	refresh(s);
+	return (long)(s->nhits - 1);
+}
+
 int mtpe_session_preview(const mtpe_session *s, size_t i, const char *repl, mtpe_buf *out,
 			 size_t *hl_start, size_t *hl_end)
 {

@@ -673,6 +673,15 @@ static void undo_redo(tui_app *a, bool redo)
 	const mtpe_decision *d = mtpe_session_decision(f->s, idx);
 	if (d && d->hit != (size_t)-1) {
 		go(a, (long)d->hit);
+		if (mtpe_session_hit_state(f->s, d->hit) == MTPE_HIT_DEAD) {
+			/* an undone hand edit takes its hit along: show the hits it had covered */
+			long n = mtpe_session_next(f->s, d->hit, 1, true);
+			long p = mtpe_session_next(f->s, d->hit, -1, false);
+			if (p >= 0 && mtpe_session_hit(f->s, (size_t)p)->f.offset >= mtpe_session_hit(f->s, d->hit)->f.offset)
+				n = p;
+			if (n >= 0)
+				go(a, n);
+		}
 		const mtpe_hit *h = mtpe_session_hit(f->s, d->hit);
 		msg(a, false, "%s: %s at %d:%d", redo ? "redone" : "undone",
 		    d->kind == MTPE_DECIDE_ACCEPT || d->kind == MTPE_DECIDE_CUSTOM ? "fix" : "decision",
@@ -1018,6 +1027,18 @@ static int key_normal(tui_app *a, int key)
 		if (h)
 			a->mode = TUI_MODE_DETAILS;
 		break;
+	case 'E': {
+		if (!h)
+			break;
+		mtpe_buf t = MTPE_BUF_INIT;
+		if (mtpe_session_sentence(f->s, (size_t)f->cur, &a->sent_start, &a->sent_end, &t) == 0 && t.ptr) {
+			edit_set(a, t.ptr);
+			a->edit_kind = TUI_EDIT_SENTENCE;
+			a->mode = TUI_MODE_EDIT;
+		}
+		mtpe_buf_dispose(&t);
+		break;
+	}
 	case 'g': case '/':
 		edit_set(a, "");
 		a->edit_kind = key == 'g' ? TUI_EDIT_GOTO : TUI_EDIT_SEARCH;
@@ -1118,6 +1139,34 @@ static void goto_hit(tui_app *a, const char *num)
 		go(a, h);
 }
 
+/* E: replaces the sentence around the hit with text (a hand-edit hit and its decision). */
+static void edit_sentence(tui_app *a, const char *text)
+{
+	tui_file *f = tui_app_file(a);
+	mtpe_buf cur = MTPE_BUF_INIT;
+	size_t st, en;
+	if (f->cur < 0 || mtpe_session_sentence(f->s, (size_t)f->cur, &st, &en, &cur) < 0) {
+		mtpe_buf_dispose(&cur);
+		msg(a, true, "no sentence here");
+		return;
+	}
+	bool same = st == a->sent_start && en == a->sent_end && cur.ptr && !strcmp(cur.ptr, text);
+	mtpe_buf_dispose(&cur);
+	if (same) {
+		msg(a, false, "sentence unchanged");
+		return;
+	}
+	mtpe_error err;
+	mtpe_error_clear(&err);
+	long h = mtpe_session_add_manual(f->s, a->sent_start, a->sent_end, &err);
+	if (h < 0) {
+		msg(a, true, "%s", err.msg);
+		return;
+	}
+	f->cur = h;
+	decide(a, MTPE_DECIDE_CUSTOM, 0, text);
+}
+
 static int key_edit(tui_app *a, int key)
 {
 	switch (key) {
@@ -1128,7 +1177,9 @@ static int key_edit(tui_app *a, int key)
 	case '\n': case '\r': case TUI_KEY_ENTER: {
 		a->mode = TUI_MODE_NORMAL;
 		char *t = mtpe_strndup(a->edit ? a->edit : "", a->edit_len);
-		if (t && a->edit_kind == TUI_EDIT_SEARCH) {
+		if (t && a->edit_kind == TUI_EDIT_SENTENCE) {
+			edit_sentence(a, t);
+		} else if (t && a->edit_kind == TUI_EDIT_SEARCH) {
 			search(a, t);
 		} else if (t && a->edit_kind == TUI_EDIT_GOTO) {
 			goto_hit(a, t);
@@ -1296,6 +1347,8 @@ const char *tui_app_prompt(const tui_app *a, char *buf, size_t n)
 			mtpe_session_counts c;
 			mtpe_session_counts_get(f->s, &c);
 			snprintf(buf, n, "Go to hit (1-%zu): ", c.total);
+		} else if (a->edit_kind == TUI_EDIT_SENTENCE) {
+			snprintf(buf, n, "Edit the sentence: ");
 		} else if (a->edit_kind == TUI_EDIT_SEARCH) {
 			if (a->last_search[0])
 				snprintf(buf, n, "Search hits (text, rule id; Enter = \"%s\"): ", a->last_search);

@@ -47,7 +47,8 @@ typedef enum tui_mode {
 typedef enum tui_edit_kind {
 	TUI_EDIT_REPLACE, /* e: the replacement text */
 	TUI_EDIT_GOTO,    /* g: a hit number */
-	TUI_EDIT_SEARCH   /* /: text or rule id */
+	TUI_EDIT_SEARCH,  /* /: text or rule id */
+	TUI_EDIT_SENTENCE /* E: the whole sentence around the hit */
 } tui_edit_kind;
 
 typedef enum tui_confirm {
@@ -102,6 +103,7 @@ typedef struct tui_app {
 	int ctx_extra;        /* context lines added/removed with ] and [ */
 	int scroll;           /* context scroll in rows (PgUp/PgDn), 0 = hit a third down */
 	tui_edit_kind edit_kind;
+	size_t sent_start, sent_end; /* E: the sentence's original span */
 	char last_search[256];
 	char *edit;           /* edit buffer (UTF-8) */
 	size_t edit_len, edit_cap, edit_cur; /* cursor as a byte offset */

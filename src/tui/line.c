@@ -180,6 +180,12 @@ int tui_run_line(tui_app *a, FILE *in, FILE *out, const tui_line_options *o)
 			fprintf(out, "%s ", tui_app_prompt(a, buf, sizeof(buf)));
 			break;
 		case TUI_MODE_EDIT: {
+			if (a->edit_kind == TUI_EDIT_SENTENCE) {
+				fputs("Edit the sentence [", out);
+				put_flat(out, a->edit ? a->edit : "", a->edit_len);
+				fputs("]: ", out);
+				break;
+			}
 			if (a->edit_kind != TUI_EDIT_REPLACE) {
 				fprintf(out, "%s", tui_app_prompt(a, buf, sizeof(buf)));
 				break;
@@ -200,7 +206,8 @@ int tui_run_line(tui_app *a, FILE *in, FILE *out, const tui_line_options *o)
 		case TUI_MODE_HELP:
 			fputs("Keys: 1-9 accept N; Enter/y accept the highlighted (>) one; n or space keep; e edit\n"
 			      "(next line is the text, empty = as shown); i ignore this match; I ignore the rule;\n"
-			      "a add to dictionary; R this fix on all identical hits; D keep all remaining; v rule\n"
+			      "E edit the sentence (next line); a add to dictionary; R this fix on all identical\n"
+			      "hits; D keep all remaining; v rule\n"
 			      "details; g go to hit N; / search; u undo; ^R redo; j/k next/prev undecided;\n"
 			      "J/K next/prev hit;\n"
 			      "up/down move the highlight; m more; >/< next/prev file; w write; x write and quit;\n"
@@ -216,7 +223,7 @@ int tui_run_line(tui_app *a, FILE *in, FILE *out, const tui_line_options *o)
 			if (f->cur >= 0) {
 				mtpe_session_counts c;
 				mtpe_session_counts_get(f->s, &c);
-				fprintf(out, "(%zu/%zu) Accept [1-9,y,n,e,i,I,a,R,D,v,g,/,u,^R,j,k,J,K,w,x,q,Q,?]? ",
+				fprintf(out, "(%zu/%zu) Accept [1-9,y,n,e,E,i,I,a,R,D,v,g,/,u,^R,j,k,J,K,w,x,q,Q,?]? ",
 					mtpe_session_hit_rank(f->s, (size_t)f->cur), c.total);
 			} else {
 				fputs("[w,x,q,Q,>,<,?]? ", out);

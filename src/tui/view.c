@@ -654,6 +654,7 @@ static const char *const help_lines[] = {
 	"  1-9        accept suggestion N       Enter, y   accept the highlighted one",
 	"  Up/Down    move the highlight        m          more suggestions",
 	"  e          edit the replacement      n, Space   keep the original",
+	"  E          edit the whole sentence",
 	"  i          ignore this match         I          ignore the rule (asks)",
 	"  a          add word to dictionary    u / ^R     undo / redo",
 	"  j / k      next / prev undecided     J / K      next / prev hit (any)",

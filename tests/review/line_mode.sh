@@ -99,6 +99,15 @@ printf 'e\nre"ceive\nx\nQ\ny\n' | run "$TMP/p.po" >"$TMP/out" 2>&1
 grep -qF "would no longer be valid po" "$TMP/out" || fail "broken PO not refused: $(grep -- '^--' "$TMP/out")"
 cmp "$TMP/p.po" "$TMP/p.orig" || fail "broken PO written"
 
+# E rewrites the whole sentence (covering an accepted fix); u undoes it; it survives a resume
+printf 'First one is fine. He recieve the goverment letter yesterday. Last.\r\n' >"$TMP/e.txt"
+rm -rf "$XDG_STATE_HOME/mtpe"
+printf '1\nE\nHe got the government letter yesterday.\nu\nE\nHe got the letter.\n' | run "$TMP/e.txt" >"$TMP/out" 2>&1
+grep -qF "Edit the sentence [He receive the goverment letter yesterday.]: " "$TMP/out" || fail "E not pre-filled with the edited sentence"
+printf '\nx\n' | run "$TMP/e.txt" >"$TMP/out" 2>&1
+grep -qF -- "-- resumed 2 decisions" "$TMP/out" || fail "hand edit not resumed: $(grep -- '^--' "$TMP/out")"
+printf 'First one is fine. He got the letter. Last.\r\n' | cmp - "$TMP/e.txt" || fail "E: $(cat "$TMP/e.txt")"
+
 # bad input is refused with a clear message
 mkdir "$TMP/dir"
 run "$TMP/dir" </dev/null >"$TMP/out" 2>&1 && fail "a directory was accepted"

@@ -175,6 +175,21 @@ int mtpe_session_preview(const mtpe_session *s, size_t i, const char *repl, mtpe
 			 size_t *hl_start, size_t *hl_end);
 
 /*
+ * The sentence around hit i: its original span [*start, *end) (widened over
+ * accepted fixes it cuts) and, when text is non-NULL, its current (edited)
+ * text appended to text.
+ */
+int mtpe_session_sentence(const mtpe_session *s, size_t i, size_t *start, size_t *end, mtpe_buf *text);
+/*
+ * Adds a hit for a hand edit of original bytes [start, end) (rule
+ * MTPE_MANUAL_RULE), owned by the next decision: deciding it (CUSTOM) replaces
+ * the span, undoing that decision removes the hit again. Accepted fixes inside
+ * the span are covered (superseded). Returns the hit index or a negative error.
+ */
+long mtpe_session_add_manual(mtpe_session *s, size_t start, size_t end, mtpe_error *err);
+#define MTPE_MANUAL_RULE "EDIT"
+
+/*
  * Attaches a journal (borrowed): every decide/undo/redo is appended to it.
  * NULL detaches. A failed journal write does not undo the decision; its
  * message is kept and returned by mtpe_session_journal_error until cleared.
