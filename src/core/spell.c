@@ -51,16 +51,21 @@ struct wordset {
 	char *arena;   /* when set, words point into it and are not freed one by one */
 };
 
+/* A dictionary we read ourselves: the .dic stems and, for simple .aff files, the affixes. */
+struct dict {
+	struct wordset stems;  /* .dic stems as written */
+	struct affix *affixes; /* the .aff's PFX/SFX entries */
+	size_t naffixes;
+	bool own_affixes;      /* the affixes can be applied exactly as hunspell does */
+};
+
 struct mtpe_speller {
 	Hunhandle *h;          /* created on first need (ensure_h) */
 	char *aff, *dic;
-	struct wordset stems;  /* .dic stems as written */
+	struct dict base;      /* en_US: answers ASCII words exactly like hunspell (own_affixes) */
 	struct wordset added;  /* words added from lists, as written */
-	struct affix *affixes; /* the .aff's PFX/SFX entries, when we can apply them ourselves */
-	size_t naffixes;
-	bool own_affixes;      /* our stems + affixes answer ASCII words exactly like hunspell */
-	struct wordset alt;    /* stems of a second variety (en_GB), read on first use */
-	char *alt_dic;
+	struct dict alt;       /* a second variety (en_GB), read on first use */
+	char *alt_aff, *alt_dic;
 	bool alt_tried;
 	struct cache_entry *tab;
 	size_t cap, used;
@@ -244,7 +249,7 @@ static int load_stems(struct wordset *ws, const char *dic, char compound_only)
 	return 0;
 }
 
-static void load_affixes(mtpe_speller *sp, const char *aff);
+static void load_affixes(struct dict *d, const char *aff);
 
 int mtpe_speller_new(mtpe_speller **out, const char *aff, const char *dic, mtpe_error *err)
 {
@@ -265,9 +270,9 @@ int mtpe_speller_new(mtpe_speller **out, const char *aff, const char *dic, mtpe_
 	sp->dic = mtpe_strdup(dic);
 	sp->cap = 4096;
 	sp->tab = mtpe_calloc(sp->cap, sizeof(struct cache_entry));
-	int error = !sp->aff || !sp->dic || !sp->tab ? MTPE_ENOMEM : load_stems(&sp->stems, sp->dic, compound_flag(aff));
+	int error = !sp->aff || !sp->dic || !sp->tab ? MTPE_ENOMEM : load_stems(&sp->base.stems, sp->dic, compound_flag(aff));
 	if (!error)
-		load_affixes(sp, aff);
+		load_affixes(&sp->base, aff);
 	if (error < 0) {
 		mtpe_speller_free(sp);
 		return mtpe_error_set(err, error, error == MTPE_ENOMEM ? "out of memory" : "cannot read hunspell dictionary '%s'", dic);
@@ -306,14 +311,16 @@ void mtpe_speller_free(mtpe_speller *sp)
 	if (sp->tab)
 		cache_clear(sp);
 	free(sp->tab);
-	set_remove_all(&sp->stems);
+	set_remove_all(&sp->base.stems);
+	free(sp->base.affixes);
+	free(sp->alt.affixes);
 	set_remove_all(&sp->added);
-	free(sp->affixes);
 	if (sp->h)
 		Hunspell_destroy(sp->h);
 	free(sp->aff);
 	free(sp->dic);
-	set_remove_all(&sp->alt);
+	set_remove_all(&sp->alt.stems);
+	free(sp->alt_aff);
 	free(sp->alt_dic);
 	free(sp);
 }
@@ -333,10 +340,12 @@ int mtpe_speller_set_variety(mtpe_speller *sp, const char *aff, const char *dic)
 {
 	if (!readable(aff) || !readable(dic))
 		return MTPE_ENOTFOUND;
+	free(sp->alt_aff);
 	free(sp->alt_dic);
+	sp->alt_aff = mtpe_strdup(aff);
 	sp->alt_dic = mtpe_strdup(dic);
 	sp->alt_tried = false;
-	return sp->alt_dic ? 0 : MTPE_ENOMEM;
+	return sp->alt_aff && sp->alt_dic ? 0 : MTPE_ENOMEM;
 }
 
 /* The case forms hunspell accepts for a stem: as written, capitalized, all upper-case. */
@@ -420,7 +429,7 @@ static bool cond_ok(const struct affix *a, const char *stem, size_t n)
  * simple affix files (single-character flags, no twofold affixes, no FLAG,
  * COMPLEXPREFIXES or circumfixes): otherwise hunspell answers every word.
  */
-static void load_affixes(mtpe_speller *sp, const char *aff)
+static void load_affixes(struct dict *d, const char *aff)
 {
 	FILE *f = fopen(aff, "r");
 	char line[512];
@@ -450,16 +459,16 @@ static void load_affixes(mtpe_speller *sp, const char *aff)
 			ok = false;
 			break;
 		}
-		if (sp->naffixes == cap) {
+		if (d->naffixes == cap) {
 			cap = cap ? cap * 2 : 64;
-			struct affix *na = mtpe_realloc(sp->affixes, cap * sizeof(*na));
+			struct affix *na = mtpe_realloc(d->affixes, cap * sizeof(*na));
 			if (!na) {
 				ok = false;
 				break;
 			}
-			sp->affixes = na;
+			d->affixes = na;
 		}
-		struct affix *a = &sp->affixes[sp->naffixes];
+		struct affix *a = &d->affixes[d->naffixes];
 		memset(a, 0, sizeof(*a));
 		a->pfx = kind[0] == 'P';
 		a->flag = flag[0];
@@ -474,11 +483,11 @@ static void load_affixes(mtpe_speller *sp, const char *aff)
 			ok = false;
 			break;
 		}
-		sp->naffixes++;
+		d->naffixes++;
 	}
 	if (f)
 		fclose(f);
-	sp->own_affixes = ok;
+	d->own_affixes = ok && d->naffixes;
 }
 
 /* True if some stem entry equal to w has flag (0 = any entry). */
@@ -498,11 +507,11 @@ static bool stem_with_flag(const struct wordset *ws, const char *w, size_t n, ch
 }
 
 /* Suffix forms: stem + add; flag2 (0 = none) is a prefix flag the stem must also carry. */
-static bool sfx_check(const mtpe_speller *sp, const char *w, size_t n, char pflag)
+static bool sfx_check(const struct dict *d, const char *w, size_t n, char pflag)
 {
 	char stem[128];
-	for (size_t i = 0; i < sp->naffixes; i++) {
-		const struct affix *a = &sp->affixes[i];
+	for (size_t i = 0; i < d->naffixes; i++) {
+		const struct affix *a = &d->affixes[i];
 		if (a->pfx || (pflag && !a->cross) || a->al > n || memcmp(w + n - a->al, a->add, a->al))
 			continue;
 		size_t sn = n - a->al;
@@ -511,9 +520,9 @@ static bool sfx_check(const mtpe_speller *sp, const char *w, size_t n, char pfla
 		memcpy(stem, w, sn);
 		memcpy(stem + sn, a->strip, a->sl);
 		sn += a->sl;
-		if (!cond_ok(a, stem, sn) || !stem_with_flag(&sp->stems, stem, sn, a->flag))
+		if (!cond_ok(a, stem, sn) || !stem_with_flag(&d->stems, stem, sn, a->flag))
 			continue;
-		if (!pflag || stem_with_flag(&sp->stems, stem, sn, pflag)) {
+		if (!pflag || stem_with_flag(&d->stems, stem, sn, pflag)) {
 			/* both flags on the same entry is what hunspell needs; entries rarely differ */
 			return true;
 		}
@@ -522,13 +531,13 @@ static bool sfx_check(const mtpe_speller *sp, const char *w, size_t n, char pfla
 }
 
 /* hunspell's lookup of one case form: a stem, a stem + suffix, prefix + stem (+ suffix). */
-static bool form_ok(const mtpe_speller *sp, const char *w, size_t n)
+static bool form_ok(const struct dict *d, const char *w, size_t n)
 {
 	char stem[128];
-	if (stem_with_flag(&sp->stems, w, n, 0) || sfx_check(sp, w, n, 0))
+	if (stem_with_flag(&d->stems, w, n, 0) || sfx_check(d, w, n, 0))
 		return true;
-	for (size_t i = 0; i < sp->naffixes; i++) {
-		const struct affix *a = &sp->affixes[i];
+	for (size_t i = 0; i < d->naffixes; i++) {
+		const struct affix *a = &d->affixes[i];
 		if (!a->pfx || a->al > n || memcmp(w, a->add, a->al))
 			continue;
 		size_t rest = n - a->al;
@@ -537,9 +546,9 @@ static bool form_ok(const mtpe_speller *sp, const char *w, size_t n)
 		memcpy(stem, a->strip, a->sl);
 		memcpy(stem + a->sl, w + a->al, rest);
 		size_t sn = a->sl + rest;
-		if (cond_ok(a, stem, sn) && stem_with_flag(&sp->stems, stem, sn, a->flag))
+		if (cond_ok(a, stem, sn) && stem_with_flag(&d->stems, stem, sn, a->flag))
 			return true;
-		if (a->cross && sfx_check(sp, stem, sn, a->flag))
+		if (a->cross && sfx_check(d, stem, sn, a->flag))
 			return true;
 	}
 	return false;
@@ -550,7 +559,7 @@ static bool form_ok(const mtpe_speller *sp, const char *w, size_t n)
  * word as is; a capitalized word as is or lower-cased; an upper-case word as
  * is, capitalized or lower-cased; a mixed-case word as is.
  */
-static bool own_check(const mtpe_speller *sp, const char *w, size_t n)
+static bool own_check(const struct dict *d, const char *w, size_t n)
 {
 	char t[128];
 	bool upper_first = isupper((unsigned char)w[0]), rest_lower = true, all_upper = true;
@@ -560,18 +569,18 @@ static bool own_check(const mtpe_speller *sp, const char *w, size_t n)
 		if (i && isupper((unsigned char)w[i]))
 			rest_lower = false;
 	}
-	if (form_ok(sp, w, n))
+	if (form_ok(d, w, n))
 		return true;
 	if (n >= sizeof(t) || !upper_first)
 		return false;
 	if (rest_lower || all_upper) {
 		for (size_t i = 0; i < n; i++)
 			t[i] = (char)tolower((unsigned char)w[i]);
-		if (form_ok(sp, t, n))
+		if (form_ok(d, t, n))
 			return true;
 		if (all_upper) {
 			t[0] = w[0];
-			return form_ok(sp, t, n);
+			return form_ok(d, t, n);
 		}
 	}
 	return false;
@@ -579,17 +588,17 @@ static bool own_check(const mtpe_speller *sp, const char *w, size_t n)
 
 bool mtpe_speller_is_base_word(mtpe_speller *sp, const char *word, size_t len)
 {
-	if (!sp->own_affixes || !checkable(word, len))
+	if (!sp->base.own_affixes || !checkable(word, len))
 		return false;
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)word[i] >= 0x80 || word[i] == '-' || word[i] == '.')
 			return false;
-	return own_check(sp, word, len);
+	return own_check(&sp->base, word, len);
 }
 
 void mtpe_speller_use_own_affixes(mtpe_speller *sp, bool on)
 {
-	sp->own_affixes = on && sp->affixes;
+	sp->base.own_affixes = on && sp->base.naffixes;
 	cache_clear(sp);
 }
 
@@ -601,7 +610,7 @@ static bool raw_spell(mtpe_speller *sp, const char *w, size_t len)
 		return true;
 	if (in_set_cased(&sp->added, w, len))
 		return true;
-	if (sp->own_affixes && len < 100) {
+	if (sp->base.own_affixes && len < 100) {
 		/* ASCII words (the curly apostrophe read as ', as the .aff's ICONV says) are answered here */
 		char a[MAX_WORD_BYTES + 1];
 		size_t k = 0;
@@ -618,8 +627,8 @@ static bool raw_spell(mtpe_speller *sp, const char *w, size_t len)
 			}
 		}
 		if (ascii && k && !isdigit((unsigned char)a[0]))
-			return own_check(sp, a, k) || in_set_cased(&sp->added, a, k);
-	} else if (in_set_cased(&sp->stems, w, len)) {
+			return own_check(&sp->base, a, k) || in_set_cased(&sp->added, a, k);
+	} else if (in_set_cased(&sp->base.stems, w, len)) {
 		return true;
 	}
 	if (!ensure_h(sp))
@@ -813,7 +822,7 @@ static bool set_maybe_word(const struct wordset *ws, const char *c, size_t n);
 
 static bool maybe_word(const mtpe_speller *sp, const char *c, size_t n)
 {
-	return set_maybe_word(&sp->stems, c, n);
+	return set_maybe_word(&sp->base.stems, c, n);
 }
 
 /* True if cand (lower-case ASCII) might be a word of ws: a stem, or a stem under a common suffix. */
@@ -843,31 +852,24 @@ static bool set_maybe_word(const struct wordset *ws, const char *c, size_t n)
 }
 
 /*
- * The second variety is answered from its stems alone (no second hunspell
- * handle): the word, in a case form, is a stem, or a stem under a common suffix.
+ * The second variety is answered by our own reading of its .dic/.aff, like
+ * the base dictionary (no second hunspell handle).
  */
 bool mtpe_speller_check_variety(mtpe_speller *sp, const char *word, size_t len)
 {
-	char low[64];
 	if (!sp->alt_tried) {
 		sp->alt_tried = true;
-		if (sp->alt_dic && load_stems(&sp->alt, sp->alt_dic, 0) < 0)
-			set_remove_all(&sp->alt);
+		if (sp->alt_dic && load_stems(&sp->alt.stems, sp->alt_dic, compound_flag(sp->alt_aff)) == 0)
+			load_affixes(&sp->alt, sp->alt_aff);
+		else
+			set_remove_all(&sp->alt.stems);
 	}
-	if (!sp->alt.t || !checkable(word, len))
+	if (!sp->alt.own_affixes || !checkable(word, len))
 		return false;
-	if (in_set_cased(&sp->alt, word, len))
-		return true;
-	if (len >= sizeof(low))
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if ((unsigned char)word[i] >= 0x80)
-			return false;
-		low[i] = (char)tolower((unsigned char)word[i]);
-	}
-	if (len > 1 && isupper((unsigned char)word[1]) && !isupper((unsigned char)word[len - 1]))
-		return false;
-	return set_maybe_word(&sp->alt, low, len);
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)word[i] >= 0x80 || word[i] == '-' || word[i] == '.')
+			return false; /* the second variety only answers plain ASCII words */
+	return own_check(&sp->alt, word, len);
 }
 
 /*

@@ -75,11 +75,44 @@ static void test_spell__own_lookup_agrees_on_corpus(void **state)
 	assert_int_equal(bad, 0);
 }
 
+static void test_spell__variety_agrees_with_hunspell_en_gb(void **state)
+{
+	const char *gaff = "/usr/share/hunspell/en_GB.aff", *gdic = "/usr/share/hunspell/en_GB.dic";
+	mtpe_speller *us = NULL, *gb = NULL;
+	assert_int_equal(mtpe_speller_new(&us, AFF, DIC, NULL), 0);
+	if (mtpe_speller_set_variety(us, gaff, gdic) < 0 || mtpe_speller_new(&gb, gaff, gdic, NULL) < 0) {
+		mtpe_speller_free(us);
+		skip(); /* hunspell-en-gb is not installed */
+	}
+	mtpe_speller_use_own_affixes(gb, false); /* hunspell itself */
+	const char *words = "colour honour centre defence travelled organisation judgement amongst occured begining "
+			    "recieve realise analysed programme neighbours Colour HONOUR Centre";
+	mtpe_segments sg = MTPE_SEGMENTS_INIT;
+	assert_int_equal(mtpe_segment(&sg, words, strlen(words), NULL), 0);
+	size_t bad = 0;
+	for (size_t i = 0; i < sg.nwords; i++) {
+		const char *w = words + sg.words[i].start;
+		size_t l = sg.words[i].end - sg.words[i].start;
+		bool a = mtpe_speller_check_variety(us, w, l), b = mtpe_speller_check(gb, w, l);
+		if (a != b) {
+			print_message("en_GB disagree on '%.*s': ours %d, hunspell %d\n", (int)l, w, a, b);
+			bad++;
+		}
+	}
+	assert_false(mtpe_speller_check_variety(us, "occured", 7));
+	assert_true(mtpe_speller_check_variety(us, "colour", 6));
+	mtpe_segments_dispose(&sg);
+	mtpe_speller_free(us);
+	mtpe_speller_free(gb);
+	assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spell__own_lookup_agrees_with_hunspell),
 		cmocka_unit_test(test_spell__own_lookup_agrees_on_corpus),
+		cmocka_unit_test(test_spell__variety_agrees_with_hunspell_en_gb),
 	};
 	return cmocka_run_group_tests_name("spell", tests, NULL, NULL);
 }
