@@ -253,6 +253,32 @@ static void test_session__rebase_after_save(void **state)
 	mtpe_session_free(s);
 }
 
+static void test_session__hand_edit_of_a_sentence(void **state)
+{
+	mtpe_session *s = make();
+	long rec = hit_with(s, "SPELLING", 0);
+	assert_int_equal(mtpe_session_decide(s, (size_t)rec, MTPE_DECIDE_ACCEPT, 0, NULL, NULL), 0);
+	size_t st, en;
+	mtpe_buf t = MTPE_BUF_INIT;
+	assert_int_equal(mtpe_session_sentence(s, (size_t)rec, &st, &en, &t), 0);
+	assert_string_equal(t.ptr, "He receive it.");
+	mtpe_buf_dispose(&t);
+	long m = mtpe_session_add_manual(s, st, en, NULL);
+	assert_true(m >= 0);
+	assert_string_equal(mtpe_session_hit(s, (size_t)m)->f.rule, MTPE_MANUAL_RULE);
+	assert_int_equal(mtpe_session_decide(s, (size_t)m, MTPE_DECIDE_CUSTOM, 0, "She got it.", NULL), 0);
+	assert_splice(s, "\xEF\xBB\xBFShe got it.\r\nA goverment plan.\r\nThe recieve end");
+	assert_int_equal(mtpe_session_undo(s, NULL), 0);
+	assert_int_equal(mtpe_session_hit_state(s, (size_t)m), MTPE_HIT_DEAD);
+	assert_splice(s, "\xEF\xBB\xBFHe receive it.\r\nA goverment plan.\r\nThe recieve end");
+	assert_int_equal(mtpe_session_redo(s, NULL), 0);
+	assert_splice(s, "\xEF\xBB\xBFShe got it.\r\nA goverment plan.\r\nThe recieve end");
+	/* a span cutting an accepted fix is refused */
+	mtpe_error err;
+	assert_true(mtpe_session_add_manual(s, st + 4, en, &err) < 0);
+	mtpe_session_free(s);
+}
+
 static void test_session__navigation(void **state)
 {
 	mtpe_session *s = make();
@@ -596,6 +622,7 @@ int main(void)
 		cmocka_unit_test(test_session__bad_spans_are_dropped),
 		cmocka_unit_test(test_session__merge_of_a_full_check),
 		cmocka_unit_test(test_session__rebase_after_save),
+		cmocka_unit_test(test_session__hand_edit_of_a_sentence),
 		cmocka_unit_test(test_session__navigation),
 		cmocka_unit_test(test_session__recheck_shows_new_and_unstable_hits),
 		cmocka_unit_test_setup_teardown(test_session__journal_replay, setup_state, teardown_state),
