@@ -9,7 +9,6 @@ TMP=$(mktemp -d /tmp/mtpe-review-test.XXXXXX)
 export HOME=$TMP/home XDG_STATE_HOME=$TMP/state XDG_CONFIG_HOME=$TMP/config
 mkdir -p "$HOME" "$XDG_STATE_HOME" "$XDG_CONFIG_HOME"
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
-unset MTPE_DATA_DIR_OVERRIDE
 SOCK=$TMP/tmux.sock
 REVIEW_OPTS=(--data-dir "$SRC" --source-lang none)
 
