@@ -417,6 +417,21 @@ done:
 
 /* ---- other panes ------------------------------------------------------------ */
 
+/* The path if it fits in room cells, else its file name, else the name's tail (on a character boundary). */
+static const char *fit_name(const char *path, int room)
+{
+	if ((int)tui_str_width(path, strlen(path)) <= room)
+		return path;
+	const char *base = strrchr(path, '/');
+	const char *name = base && base[1] ? base + 1 : path;
+	while (*name && (int)tui_str_width(name, strlen(name)) > room) {
+		name++;
+		while (((unsigned char)*name & 0xC0) == 0x80)
+			name++;
+	}
+	return name;
+}
+
 static void render_status(tui_view *v, const tui_app *a)
 {
 	tui_file *f = tui_app_file(a);
@@ -437,9 +452,7 @@ static void render_status(tui_view *v, const tui_app *a)
 			 atomic_load(&f->bg_state) == TUI_BG_PENDING ? "+" : "", unsaved ? st : "saved");
 		int rw = (int)tui_str_width(buf, strlen(buf));
 		int room = v->w - rw - 2;
-		size_t nl = strlen(name);
-		while (nl && (int)tui_str_width(name, nl) > room)
-			name++, nl--;
+		name = fit_name(name, room);
 		int x = puts_(v, 0, 0, " ", TUI_A_REVERSE, v->w);
 		x = puts_(v, 0, x, name, TUI_A_REVERSE, v->w);
 		puts_(v, 0, x, buf, TUI_A_REVERSE, v->w);
@@ -455,9 +468,7 @@ static void render_status(tui_view *v, const tui_app *a)
 		snprintf(buf, sizeof(buf), "  hit %zu/%zu %u%%  done %zu  left %zu  %s", rank, c.total, pct, c.done,
 			 c.pending, st);
 	int rw = (int)tui_str_width(buf, strlen(buf)) + (int)strlen(files) + 14;
-	size_t nl = strlen(name);
-	while (nl > 1 && (int)tui_str_width(name, nl) > v->w - rw)
-		name++, nl--;
+	name = fit_name(name, v->w - rw);
 	int x = puts_(v, 0, 0, " mtpe review  ", TUI_A_REVERSE | TUI_A_BOLD, v->w);
 	x = puts_(v, 0, x, name, TUI_A_REVERSE | TUI_A_BOLD, v->w);
 	x = puts_(v, 0, x, files, TUI_A_REVERSE, v->w);
