@@ -248,6 +248,19 @@ static bool span_ok(const mtpe_doc *d, size_t off, size_t len)
 	return e >= d->len || ((unsigned char)d->data[e] & 0xC0) != 0x80;
 }
 
+/* A suggestion list never offers the original text (RELIABILITY G11). */
+static void drop_identity_replacements(mtpe_finding *f)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < f->nreplacements; i++) {
+		if (f->text && !strcmp(f->replacements[i], f->text))
+			free(f->replacements[i]);
+		else
+			f->replacements[k++] = f->replacements[i];
+	}
+	f->nreplacements = k;
+}
+
 static bool filter_matches(mtpe_decision_kind kind, const char *rule, const char *text, const mtpe_hit *h)
 {
 	switch (kind) {
@@ -327,6 +340,7 @@ int mtpe_session_new(mtpe_session **out, mtpe_doc *doc, struct mtpe_checker *chk
 		memset(f, 0, sizeof(*f));
 		if (!h->f.text)
 			h->f.text = mtpe_strndup(doc->data + h->f.offset, h->f.length);
+		drop_identity_replacements(&h->f);
 		h->alive = true;
 		h->dec = -1;
 		s->order[s->nhits] = s->nhits;
@@ -1277,6 +1291,7 @@ int mtpe_session_merge(mtpe_session *s, mtpe_findings *fs, mtpe_error *err)
 		memset(f, 0, sizeof(*f));
 		if (!h->f.text)
 			h->f.text = mtpe_strndup(s->doc->data + h->f.offset, h->f.length);
+		drop_identity_replacements(&h->f);
 		h->alive = true;
 		h->dec = -1;
 		s->nhits++;

@@ -1285,8 +1285,15 @@ static int key_quitask(tui_app *a, int key)
 static int key_resume(tui_app *a, int key)
 {
 	tui_file *f = tui_app_file(a);
-	if (key == TUI_KEY_RESIZE)
+	if (key == TUI_KEY_RESIZE || key == TUI_CTRL('l'))
 		return TUI_R_REDRAW | TUI_R_FULL;
+	if (key == 'q' || key == 'Q' || key == TUI_CTRL('c') || key == TUI_KEY_ESC)
+		return quit_now(a, true); /* the journal stays for next time */
+	if (key != 'y' && key != 'Y' && key != 'n' && key != 'N' && key != '\n' && key != '\r' &&
+	    key != TUI_KEY_ENTER && key != TUI_KEY_EOF) {
+		msg(a, true, "y resumes, n starts over (the journal is removed), q quits");
+		return TUI_R_REDRAW;
+	}
 	f->resume_done = true;
 	if (key == 'n' || key == 'N') {
 		mtpe_journal_discard(f->j);
@@ -1381,8 +1388,8 @@ const char *tui_app_prompt(const tui_app *a, char *buf, size_t n)
 		return buf;
 	}
 	case TUI_MODE_RESUME:
-		snprintf(buf, n, "%zu decision%s recovered for %s, resume? [Y/n]", f->recoverable,
-			 f->recoverable == 1 ? "" : "s", f->path);
+		snprintf(buf, n, "%s%s%zu decision%s recovered for %s, resume? [Y/n]", a->msg_error ? a->msg : "",
+			 a->msg_error && a->msg[0] ? " - " : "", f->recoverable, f->recoverable == 1 ? "" : "s", f->path);
 		return buf;
 	default:
 		return a->msg;

@@ -163,7 +163,7 @@ int tui_run_line(tui_app *a, FILE *in, FILE *out, const tui_line_options *o)
 	while (!a->quit) {
 		char buf[1024];
 		tui_file *f = tui_app_file(a);
-		if (a->msg[0] && a->mode != TUI_MODE_RESUME) {
+		if (a->msg[0]) {
 			fprintf(out, "-- %s\n", a->msg);
 			a->msg[0] = '\0';
 		}

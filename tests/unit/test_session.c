@@ -179,9 +179,13 @@ static void test_session__bad_spans_are_dropped(void **state)
 		assert_int_equal(mtpe_findings_push(&fs, &f), 0);
 	}
 	mtpe_session *s = NULL;
+	mtpe_finding_add_replacement(&fs.items[4], "caf\xC3\xA9", 5); /* the original: never offered */
+	mtpe_finding_add_replacement(&fs.items[4], "cafe", 4);
 	assert_int_equal(mtpe_session_new(&s, d, NULL, &fs, NULL, NULL), 0);
 	assert_int_equal(mtpe_session_hit_count(s), 1);
 	assert_string_equal(mtpe_session_hit(s, 0)->f.text, "caf\xC3\xA9");
+	assert_int_equal(mtpe_session_hit(s, 0)->f.nreplacements, 1);
+	assert_string_equal(mtpe_session_hit(s, 0)->f.replacements[0], "cafe");
 	mtpe_session_free(s);
 }
 
