@@ -143,6 +143,9 @@ void mtpe_checker_free(mtpe_checker *c)
 	strmap_dispose(&c->us2gb, free);
 	strmap_dispose(&c->gb2us, free);
 	strmap_dispose(&c->glossary, free);
+	for (size_t i = 0; i < c->nglossary_paths; i++)
+		free(c->glossary_paths[i]);
+	free(c->glossary_paths);
 	strmap_dispose(&c->spell_cache, free_verdict);
 	if (c->glossary_re)
 		pcre2_code_free(c->glossary_re);
@@ -243,24 +246,25 @@ static void put_regex_escaped(mtpe_buf *b, const char *s, size_t n)
 	}
 }
 
-static int load_glossary(mtpe_checker *c, mtpe_error *err)
+/* Adds the entries of one glossary file (canonical<TAB>variant...) to the map and the regex. */
+static int read_glossary(mtpe_checker *c, const char *path, mtpe_buf *re, bool *first, mtpe_error *err)
 {
-	char path[PATH_MAX], line[2048];
-	FILE *f;
-	int error;
-	if (c->glossary_loaded)
-		return 0;
-	if ((error = open_tsv(c, "glossary.tsv", &f, path, sizeof(path), err)) < 0)
-		return error;
-	mtpe_buf re = MTPE_BUF_INIT;
-	mtpe_buf_puts(&re, "(?<![\\w-])(?:");
-	bool first = true;
+	char line[2048];
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return mtpe_error_set(err, MTPE_ENOTFOUND, "cannot open glossary '%s': %s", path, strerror(errno));
 	int lineno = 0;
 	while (fgets(line, sizeof(line), f)) {
 		lineno++;
 		line[strcspn(line, "\r\n")] = '\0';
 		if (!line[0] || line[0] == '#')
 			continue;
+		if (!mtpe_utf8_valid(line, strlen(line), NULL)) {
+			fclose(f);
+			mtpe_error_set(err, MTPE_EENCODING, "glossary is not valid UTF-8");
+			mtpe_error_at(err, path, lineno, 1);
+			return MTPE_EENCODING;
+		}
 		char *save = NULL;
 		char *canon = strtok_r(line, "\t", &save);
 		char *v;
@@ -269,25 +273,45 @@ static int load_glossary(mtpe_checker *c, mtpe_error *err)
 			if (!*v || !strcmp(v, canon))
 				continue;
 			size_t vl = strlen(v);
-			void **old = strmap_get(&c->glossary, v, vl);
-			if (!old) {
+			if (!strmap_get(&c->glossary, v, vl)) { /* the first file that lists a variant wins */
 				strmap_put(&c->glossary, v, vl, mtpe_strdup(canon));
-				if (!first)
-					mtpe_buf_putc(&re, '|');
-				first = false;
-				put_regex_escaped(&re, v, vl);
+				if (!*first)
+					mtpe_buf_putc(re, '|');
+				*first = false;
+				put_regex_escaped(re, v, vl);
 			}
 			nv++;
 		}
 		if (!nv) {
 			fclose(f);
-			mtpe_buf_dispose(&re);
 			mtpe_error_set(err, MTPE_EPARSE, "expected 'canonical<TAB>variant...'");
 			mtpe_error_at(err, path, lineno, 1);
 			return MTPE_EPARSE;
 		}
 	}
 	fclose(f);
+	return 0;
+}
+
+/* The user's glossaries (--glossary, .mtpe.yaml) first, so they win, then dicts/glossary.tsv. */
+static int load_glossary(mtpe_checker *c, mtpe_error *err)
+{
+	char path[PATH_MAX];
+	int error = 0;
+	if (c->glossary_loaded)
+		return 0;
+	mtpe_buf re = MTPE_BUF_INIT;
+	mtpe_buf_puts(&re, "(?<![\\w-])(?:");
+	bool first = true;
+	for (size_t i = 0; i < c->nglossary_paths && !error; i++)
+		error = read_glossary(c, c->glossary_paths[i], &re, &first, err);
+	snprintf(path, sizeof(path), "%s/dicts/glossary.tsv", c->data_dir);
+	if (!error)
+		error = read_glossary(c, path, &re, &first, err);
+	if (error < 0) {
+		mtpe_buf_dispose(&re);
+		return error;
+	}
 	if (first)
 		mtpe_buf_puts(&re, "(*FAIL)");
 	mtpe_buf_puts(&re, ")(?![\\w-])");
@@ -298,7 +322,7 @@ static int load_glossary(mtpe_checker *c, mtpe_error *err)
 	c->glossary_re = compile_simple(re.ptr, false);
 	mtpe_buf_dispose(&re);
 	if (!c->glossary_re)
-		return mtpe_error_set(err, MTPE_EPARSE, "glossary '%s' could not be compiled", path);
+		return mtpe_error_set(err, MTPE_EPARSE, "the glossaries could not be compiled");
 	c->glossary_loaded = true;
 	return 0;
 }
@@ -370,6 +394,18 @@ int mtpe_checker_new(mtpe_checker **out, const mtpe_checker_options *opts, mtpe_
 			c->rules[k].enabled = false;
 		if (o->has_severity)
 			c->rules[k].severity = o->severity;
+	}
+	if (opts->nglossary_paths) {
+		c->glossary_paths = mtpe_calloc(opts->nglossary_paths, sizeof(char *));
+		if (!c->glossary_paths) {
+			error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+			goto fail;
+		}
+		for (size_t i = 0; i < opts->nglossary_paths; i++)
+			if (!(c->glossary_paths[c->nglossary_paths++] = mtpe_strdup(opts->glossary_paths[i]))) {
+				error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+				goto fail;
+			}
 	}
 	for (size_t i = 0; i < c->nrules; i++)
 		if ((error = prepare_builtin(c, &c->rules[i], err)) < 0)

@@ -96,7 +96,9 @@ struct mtpe_checker {
 	strmap us2gb, gb2us;
 	bool glossary_loaded;
 	pcre2_code *glossary_re;
-	strmap glossary;          /* lower-cased variant -> canonical */
+	strmap glossary;          /* variant (as written) -> canonical */
+	char **glossary_paths;    /* the user's glossaries, read before dicts/glossary.tsv */
+	size_t nglossary_paths;
 	size_t text_seen;         /* bytes checked so far (JIT and prefilter start after JIT_MIN_TEXT) */
 	bool timing;              /* MTPE_RULE_TIMES: print time per rule at the end */
 	strmap spell_cache;       /* word -> struct spell_verdict * */

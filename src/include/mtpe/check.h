@@ -27,6 +27,8 @@ typedef struct mtpe_checker_options {
 	size_t nrule_paths;
 	const char *const *dict_paths; /* extra word lists (spelling) */
 	size_t ndict_paths;
+	const char *const *glossary_paths; /* extra glossaries (canonical<TAB>variant...), read before the built-in one */
+	size_t nglossary_paths;
 	const char *personal;          /* personal dictionary; NULL = default path if it exists */
 	const char *hunspell_aff;      /* NULL = system en_US */
 	const char *hunspell_dic;
@@ -36,6 +38,7 @@ typedef struct mtpe_checker_options {
 	size_t noverrides;
 } mtpe_checker_options;
 #define MTPE_CHECKER_OPTIONS_INIT { 0 }
+#define MTPE_CHECKER_HAS_GLOSSARIES 1
 
 int mtpe_checker_new(mtpe_checker **out, const mtpe_checker_options *opts, mtpe_error *err);
 void mtpe_checker_free(mtpe_checker *c);
