@@ -39,6 +39,7 @@ struct cli_common {
 	const char *dict_paths[64]; size_t ndict_paths;
 	mtpe_rule_override overrides[256]; size_t noverrides;
 	mtpe_doc_options dopts;
+	char hunspell_aff[4096], hunspell_dic[4096]; /* --hunspell-dict PATH.aff / PATH.dic */
 	const char *config_path;
 	const char *input_format;
 	const char *source_path;

@@ -109,8 +109,9 @@ int cli_common_opt(struct cli_common *c, struct opt_iter *it)
 			cli_error("--severity takes RULE=error|warning|info, not '%s'", v);
 			return -1;
 		}
-		char *id = strndup(v, (size_t)(eq - v));
-		c->overrides[c->noverrides].id = id;
+		/* the rule id is the text before '=': cut the argument there (argv strings are ours) */
+		((char *)v)[eq - v] = '\0';
+		c->overrides[c->noverrides].id = v;
 		c->overrides[c->noverrides].has_severity = true;
 		c->overrides[c->noverrides++].severity = s;
 	} else if (opt_match(it, "max-size", &v)) {
@@ -126,15 +127,16 @@ int cli_common_opt(struct cli_common *c, struct opt_iter *it)
 		size_t n = strlen(v);
 		if (n > 4 && (!strcmp(v + n - 4, ".aff") || !strcmp(v + n - 4, ".dic")))
 			n -= 4;
-		char *aff = malloc(n + 5), *dic = malloc(n + 5);
-		if (!aff || !dic)
+		if (n + 5 > sizeof(c->hunspell_aff)) {
+			cli_error("--hunspell-dict: path too long");
 			return -1;
-		memcpy(aff, v, n);
-		memcpy(aff + n, ".aff", 5);
-		memcpy(dic, v, n);
-		memcpy(dic + n, ".dic", 5);
-		c->copts.hunspell_aff = aff;
-		c->copts.hunspell_dic = dic;
+		}
+		memcpy(c->hunspell_aff, v, n);
+		memcpy(c->hunspell_aff + n, ".aff", 5);
+		memcpy(c->hunspell_dic, v, n);
+		memcpy(c->hunspell_dic + n, ".dic", 5);
+		c->copts.hunspell_aff = c->hunspell_aff;
+		c->copts.hunspell_dic = c->hunspell_dic;
 	} else if (opt_match(it, "config", &v)) {
 		if (!v)
 			return opt_missing(it);
