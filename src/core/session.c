@@ -1407,6 +1407,15 @@ int mtpe_session_rebase(mtpe_session *s, mtpe_error *err)
 		const mtpe_decision *d = h->dec >= 0 ? &s->decs[h->dec] : NULL;
 		if (st == MTPE_HIT_DEAD || st == MTPE_HIT_OBSOLETE || (d && is_accept(d->kind)))
 			continue;
+		/* a kept hit that an accepted fix cut into has no span in the new text */
+		bool cut = false;
+		for (size_t e = 0; e < s->neff && !cut; e++) {
+			size_t x = hstart(s, s->decs[s->eff[e]].hit), y = hend(s, s->decs[s->eff[e]].hit);
+			if (overlaps(hstart(s, i), hend(s, i), x, y) && !(hstart(s, i) <= x && y <= hend(s, i)))
+				cut = true;
+		}
+		if (cut)
+			continue;
 		mtpe_hit *o = &nh[nnh++];
 		o->f = h->f;
 		memset(&h->f, 0, sizeof(h->f));
@@ -1416,6 +1425,14 @@ int mtpe_session_rebase(mtpe_session *s, mtpe_error *err)
 			z = a;
 		o->f.offset = a;
 		o->f.length = z - a;
+		if (o->f.text && (strlen(o->f.text) != z - a || memcmp(o->f.text, nd->data + a, z - a))) {
+			/* a kept hit around an accepted fix: its text is what the file now says */
+			char *t = mtpe_strndup(nd->data + a, z - a);
+			if (t) {
+				free(o->f.text);
+				o->f.text = t;
+			}
+		}
 		mtpe_doc_linecol(nd, a, &o->f.line, &o->f.column);
 		mtpe_doc_linecol(nd, z, &o->f.end_line, &o->f.end_column);
 		o->alive = true;

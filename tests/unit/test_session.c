@@ -255,6 +255,16 @@ static void test_session__rebase_after_save(void **state)
 	assert_splice(s, want);
 	free(want);
 	mtpe_session_free(s);
+
+	/* a kept hit around an accepted fix moves with it and reads the new text */
+	s = make();
+	assert_int_equal(mtpe_session_decide(s, (size_t)hit_with(s, "STYLE_X", 0), MTPE_DECIDE_KEEP, 0, NULL, NULL), 0);
+	assert_int_equal(mtpe_session_decide(s, (size_t)hit_with(s, "SPELLING", 0), MTPE_DECIDE_CUSTOM, 0, "got", NULL), 0);
+	assert_int_equal(mtpe_session_rebase(s, NULL), 0);
+	long st = hit_with(s, "STYLE_X", 0);
+	assert_string_equal(mtpe_session_hit(s, (size_t)st)->f.text, "He got");
+	assert_int_equal(mtpe_session_hit_state(s, (size_t)st), MTPE_HIT_DECIDED);
+	mtpe_session_free(s);
 }
 
 static void test_session__hand_edit_of_a_sentence(void **state)
