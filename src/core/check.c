@@ -1857,11 +1857,14 @@ static int check_region_parallel(mtpe_checker *const *cs, size_t n, const mtpe_d
 		error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		if (!error) {
-			memcpy(G.seg.sentences + G.seg.nsentences, k[i].R.seg.sentences, k[i].R.seg.nsentences * sizeof(mtpe_span));
+			if (k[i].R.seg.nsentences)
+				memcpy(G.seg.sentences + G.seg.nsentences, k[i].R.seg.sentences, k[i].R.seg.nsentences * sizeof(mtpe_span));
 			G.seg.nsentences += k[i].R.seg.nsentences;
-			memcpy(G.seg.words + G.seg.nwords, k[i].R.seg.words, k[i].R.seg.nwords * sizeof(mtpe_word));
+			if (k[i].R.seg.nwords)
+				memcpy(G.seg.words + G.seg.nwords, k[i].R.seg.words, k[i].R.seg.nwords * sizeof(mtpe_word));
 			G.seg.nwords += k[i].R.seg.nwords;
-			memcpy(G.skip + G.nskip, k[i].R.skip, k[i].R.nskip * sizeof(mtpe_span));
+			if (k[i].R.nskip)
+				memcpy(G.skip + G.nskip, k[i].R.skip, k[i].R.nskip * sizeof(mtpe_span));
 			G.nskip += k[i].R.nskip;
 			for (size_t f = 0; f < k[i].fs.len && !error; f++)
 				if (mtpe_findings_push(out, &k[i].fs.items[f]) < 0)

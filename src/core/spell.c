@@ -32,7 +32,6 @@ struct cache_entry {
 	uint32_t hash;
 	uint32_t len;
 	bool ok;
-	const char *flags; /* stems: affix flags from the .dic ("" for none) */
 };
 
 /* One affix entry of the .aff file (single-character flags, as en_US uses). */
@@ -45,11 +44,27 @@ struct affix {
 	size_t nc;
 };
 
-struct wordset {
-	struct cache_entry *t;
-	size_t cap, used;
-	char *arena;   /* when set, words point into it and are not freed one by one */
+/*
+ * A set of words as compact slots (offset, hash, length, flags offset) into one
+ * byte store: the .dic file read whole (arena), or a growing buffer (added
+ * words). Offset 0 marks an empty slot; stores start with a '\0'.
+ */
+struct wslot {
+	uint32_t off, hash;
+	uint16_t len, foff;   /* foff: flags at word + foff (0 = none) */
 };
+
+struct wordset {
+	struct wslot *t;
+	size_t cap, used;
+	char *arena;          /* the .dic file, when the words live there */
+	mtpe_buf store;       /* else: the words, each NUL-terminated */
+};
+
+static inline const char *ws_word(const struct wordset *ws, const struct wslot *e)
+{
+	return (ws->arena ? ws->arena : ws->store.ptr) + e->off;
+}
 
 /* A dictionary we read ourselves: the .dic stems and, for simple .aff files, the affixes. */
 struct dict {
@@ -87,53 +102,76 @@ static bool set_has(const struct wordset *ws, const char *w, size_t n)
 		return false;
 	uint32_t h = hash_bytes(w, n);
 	size_t j = h & (ws->cap - 1);
-	while (ws->t[j].word) {
-		if (ws->t[j].hash == h && ws->t[j].len == n && !memcmp(ws->t[j].word, w, n))
+	while (ws->t[j].off) {
+		const struct wslot *e = &ws->t[j];
+		if (e->hash == h && e->len == n && !memcmp(ws_word(ws, e), w, n))
 			return true;
 		j = (j + 1) & (ws->cap - 1);
 	}
 	return false;
 }
 
-static int set_add(struct wordset *ws, const char *w, size_t n)
+/* Puts a slot for the word at store offset off (duplicates allowed). */
+static void set_put(struct wordset *ws, uint32_t off, size_t n, uint16_t foff)
 {
-	if (set_has(ws, w, n))
-		return 0;
-	if ((ws->used + 1) * 2 > ws->cap) {
-		size_t ncap = ws->cap ? ws->cap * 2 : 1024;
-		struct cache_entry *nt = mtpe_calloc(ncap, sizeof(*nt));
-		if (!nt)
-			return MTPE_ENOMEM;
-		for (size_t i = 0; i < ws->cap; i++) {
-			if (!ws->t[i].word)
-				continue;
-			size_t j = ws->t[i].hash & (ncap - 1);
-			while (nt[j].word)
-				j = (j + 1) & (ncap - 1);
-			nt[j] = ws->t[i];
-		}
-		free(ws->t);
-		ws->t = nt;
-		ws->cap = ncap;
-	}
+	const char *w = (ws->arena ? ws->arena : ws->store.ptr) + off;
 	uint32_t h = hash_bytes(w, n);
 	size_t j = h & (ws->cap - 1);
-	while (ws->t[j].word)
+	while (ws->t[j].off)
 		j = (j + 1) & (ws->cap - 1);
-	if (!(ws->t[j].word = mtpe_strndup(w, n)))
-		return MTPE_ENOMEM;
+	ws->t[j].off = off;
 	ws->t[j].hash = h;
-	ws->t[j].len = (uint32_t)n;
+	ws->t[j].len = (uint16_t)n;
+	ws->t[j].foff = foff;
 	ws->used++;
+}
+
+static int set_grow(struct wordset *ws, size_t min_cap)
+{
+	size_t ncap = ws->cap ? ws->cap : 1024;
+	while (ncap < min_cap)
+		ncap *= 2;
+	if (ncap == ws->cap)
+		return 0;
+	struct wslot *nt = mtpe_calloc(ncap, sizeof(*nt));
+	if (!nt)
+		return MTPE_ENOMEM;
+	for (size_t i = 0; i < ws->cap; i++) {
+		if (!ws->t[i].off)
+			continue;
+		size_t j = ws->t[i].hash & (ncap - 1);
+		while (nt[j].off)
+			j = (j + 1) & (ncap - 1);
+		nt[j] = ws->t[i];
+	}
+	free(ws->t);
+	ws->t = nt;
+	ws->cap = ncap;
+	return 0;
+}
+
+static int set_add(struct wordset *ws, const char *w, size_t n)
+{
+	if (n > 0xFFFF || set_has(ws, w, n))
+		return 0;
+	if (set_grow(ws, (ws->used + 1) * 2) < 0)
+		return MTPE_ENOMEM;
+	if (!ws->store.len)
+		mtpe_buf_putc(&ws->store, '\0'); /* offset 0 means "empty" */
+	uint32_t off = (uint32_t)ws->store.len;
+	mtpe_buf_put(&ws->store, w, n);
+	mtpe_buf_putc(&ws->store, '\0');
+	if (ws->store.oom)
+		return MTPE_ENOMEM;
+	set_put(ws, off, n, 0);
 	return 0;
 }
 
 static void set_remove_all(struct wordset *ws)
 {
-	for (size_t i = 0; !ws->arena && i < ws->cap; i++)
-		free(ws->t[i].word);
 	free(ws->arena);
 	free(ws->t);
+	mtpe_buf_dispose(&ws->store);
 	memset(ws, 0, sizeof(*ws));
 }
 
@@ -194,29 +232,23 @@ static int load_stems(struct wordset *ws, const char *dic, char compound_only)
 		return MTPE_EIO;
 	}
 	size_t len = (size_t)st.st_size;
-	char *a = mtpe_malloc(len + 1);
-	if (!a || fread(a, 1, len, f) != len) {
+	char *a = mtpe_malloc(len + 2);
+	if (!a || fread(a + 1, 1, len, f) != len) {
 		free(a);
 		fclose(f);
 		return a ? MTPE_EIO : MTPE_ENOMEM;
 	}
 	fclose(f);
-	a[len] = '\0';
+	a[0] = '\0'; /* offset 0 means "empty" */
+	a[len + 1] = '\0';
 	/* the first line holds the word count (some files start with a BOM); trust the line count more */
 	size_t count = 0;
-	for (const char *q = a; (q = memchr(q, '\n', len - (size_t)(q - a))) != NULL; q++)
+	for (const char *q = a + 1; (q = memchr(q, '\n', len - (size_t)(q - a - 1))) != NULL; q++)
 		count++;
-	size_t cap = 1024;
-	while (cap < count * 2 + 2)
-		cap *= 2;
-	ws->t = mtpe_calloc(cap, sizeof(struct cache_entry));
-	if (!ws->t) {
-		free(a);
-		return MTPE_ENOMEM;
-	}
-	ws->cap = cap;
 	ws->arena = a;
-	char *p = strchr(a, '\n');
+	if (set_grow(ws, count + count / 2 + 2) < 0)
+		return MTPE_ENOMEM;
+	char *p = strchr(a + 1, '\n');
 	while (p && *++p) {
 		char *line = p;
 		p = strchr(line, '\n');
@@ -226,25 +258,17 @@ static int load_stems(struct wordset *ws, const char *dic, char compound_only)
 			continue;
 		if (compound_only && line[n] == '/' && memchr(line + n, compound_only, ll - n))
 			continue; /* valid only inside compounds */
-		const char *flags = "";
+		uint16_t foff = 0;
 		if (line[n] == '/') {
 			char *fe = line + n + 1;
 			fe[strcspn(fe, " \t\r\n")] = '\0';
-			flags = fe;
+			foff = (uint16_t)(n + 1);
 		}
 		line[n] = '\0';
-		if ((ws->used + 1) * 2 > ws->cap)
-			break;
+		if ((ws->used + 1) * 3 > ws->cap * 2)
+			break; /* never fuller than 2/3 */
 		/* duplicates are kept: the same stem may come with different flags */
-		uint32_t h = hash_bytes(line, n);
-		size_t j = h & (cap - 1);
-		while (ws->t[j].word)
-			j = (j + 1) & (cap - 1);
-		ws->t[j].flags = flags;
-		ws->t[j].word = line;
-		ws->t[j].hash = h;
-		ws->t[j].len = (uint32_t)n;
-		ws->used++;
+		set_put(ws, (uint32_t)(line - a), n, foff);
 	}
 	return 0;
 }
@@ -290,8 +314,8 @@ static bool ensure_h(mtpe_speller *sp)
 	if (!sp->h)
 		return false;
 	for (size_t i = 0; i < sp->added.cap; i++)
-		if (sp->added.t[i].word)
-			Hunspell_add(sp->h, sp->added.t[i].word);
+		if (sp->added.t[i].off)
+			Hunspell_add(sp->h, ws_word(&sp->added, &sp->added.t[i]));
 	return true;
 }
 
@@ -497,10 +521,13 @@ static bool stem_with_flag(const struct wordset *ws, const char *w, size_t n, ch
 		return false;
 	uint32_t h = hash_bytes(w, n);
 	size_t j = h & (ws->cap - 1);
-	while (ws->t[j].word) {
-		const struct cache_entry *e = &ws->t[j];
-		if (e->hash == h && e->len == n && !memcmp(e->word, w, n) && (!flag || (e->flags && strchr(e->flags, flag))))
-			return true;
+	while (ws->t[j].off) {
+		const struct wslot *e = &ws->t[j];
+		if (e->hash == h && e->len == n) {
+			const char *ew = ws_word(ws, e);
+			if (!memcmp(ew, w, n) && (!flag || (e->foff && strchr(ew + e->foff, flag))))
+				return true;
+		}
 		j = (j + 1) & (ws->cap - 1);
 	}
 	return false;
@@ -720,11 +747,13 @@ int mtpe_speller_remove_word(mtpe_speller *sp, const char *word, size_t len)
 	if (!set_has(&sp->added, word, len))
 		return 0; /* never added: a dictionary word stays correct */
 	/* rebuild the added set without the word */
-	struct wordset keep = { 0 };
+	struct wordset keep;
+	memset(&keep, 0, sizeof(keep));
 	for (size_t i = 0; i < sp->added.cap; i++) {
-		struct cache_entry *e = &sp->added.t[i];
-		if (e->word && !(e->len == len && !memcmp(e->word, word, len)))
-			set_add(&keep, e->word, e->len);
+		const struct wslot *e = &sp->added.t[i];
+		const char *ew = e->off ? ws_word(&sp->added, e) : NULL;
+		if (ew && !(e->len == len && !memcmp(ew, word, len)))
+			set_add(&keep, ew, e->len);
 	}
 	set_remove_all(&sp->added);
 	sp->added = keep;
