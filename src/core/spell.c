@@ -14,6 +14,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,8 @@ struct mtpe_speller {
 	Hunhandle *h;          /* created on first need (ensure_h) */
 	char *aff, *dic;
 	struct dict base;      /* en_US: answers ASCII words exactly like hunspell (own_affixes) */
+	pthread_t loader;      /* reads `base` while the caller goes on (loading rules...) */
+	bool loading;
 	struct wordset added;  /* words added from lists, as written */
 	struct dict alt;       /* a second variety (en_GB), read on first use */
 	char *alt_aff, *alt_dic;
@@ -274,6 +277,17 @@ static int load_stems(struct wordset *ws, const char *dic, char compound_only)
 }
 
 static void load_affixes(struct dict *d, const char *aff);
+static void wait_loaded(mtpe_speller *sp);
+
+static void *load_base(void *arg)
+{
+	mtpe_speller *sp = arg;
+	if (load_stems(&sp->base.stems, sp->dic, compound_flag(sp->aff)) == 0)
+		load_affixes(&sp->base, sp->aff);
+	else
+		set_remove_all(&sp->base.stems); /* hunspell answers every word */
+	return NULL;
+}
 
 int mtpe_speller_new(mtpe_speller **out, const char *aff, const char *dic, mtpe_error *err)
 {
@@ -294,15 +308,26 @@ int mtpe_speller_new(mtpe_speller **out, const char *aff, const char *dic, mtpe_
 	sp->dic = mtpe_strdup(dic);
 	sp->cap = 4096;
 	sp->tab = mtpe_calloc(sp->cap, sizeof(struct cache_entry));
-	int error = !sp->aff || !sp->dic || !sp->tab ? MTPE_ENOMEM : load_stems(&sp->base.stems, sp->dic, compound_flag(aff));
-	if (!error)
-		load_affixes(&sp->base, aff);
-	if (error < 0) {
+	if (!sp->aff || !sp->dic || !sp->tab) {
 		mtpe_speller_free(sp);
-		return mtpe_error_set(err, error, error == MTPE_ENOMEM ? "out of memory" : "cannot read hunspell dictionary '%s'", dic);
+		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 	}
+	/* the dictionary is read in the background; every entry point waits for it (wait_loaded) */
+	if (pthread_create(&sp->loader, NULL, load_base, sp) == 0)
+		sp->loading = true;
+	else
+		load_base(sp);
 	*out = sp;
 	return 0;
+}
+
+/* Waits for the background read of the base dictionary (a failed read leaves hunspell to answer). */
+static void wait_loaded(mtpe_speller *sp)
+{
+	if (sp->loading) {
+		pthread_join(sp->loader, NULL);
+		sp->loading = false;
+	}
 }
 
 /* Creates the hunspell handle on first need, with every added word. */
@@ -332,6 +357,7 @@ void mtpe_speller_free(mtpe_speller *sp)
 {
 	if (!sp)
 		return;
+	wait_loaded(sp);
 	if (sp->tab)
 		cache_clear(sp);
 	free(sp->tab);
@@ -615,6 +641,7 @@ static bool own_check(const struct dict *d, const char *w, size_t n)
 
 bool mtpe_speller_is_base_word(mtpe_speller *sp, const char *word, size_t len)
 {
+	wait_loaded(sp);
 	if (!sp->base.own_affixes || !checkable(word, len))
 		return false;
 	for (size_t i = 0; i < len; i++)
@@ -625,6 +652,7 @@ bool mtpe_speller_is_base_word(mtpe_speller *sp, const char *word, size_t len)
 
 void mtpe_speller_use_own_affixes(mtpe_speller *sp, bool on)
 {
+	wait_loaded(sp);
 	sp->base.own_affixes = on && sp->base.naffixes;
 	cache_clear(sp);
 }
@@ -688,6 +716,7 @@ static int cache_grow(mtpe_speller *sp)
 
 bool mtpe_speller_check(mtpe_speller *sp, const char *word, size_t len)
 {
+	wait_loaded(sp);
 	uint32_t h = hash_bytes(word, len);
 	size_t j = h & (sp->cap - 1);
 	while (sp->tab[j].word) {
@@ -729,6 +758,7 @@ static int add_quiet(mtpe_speller *sp, const char *word, size_t len)
 
 int mtpe_speller_add_word(mtpe_speller *sp, const char *word, size_t len)
 {
+	wait_loaded(sp);
 	if (!checkable(word, len))
 		return MTPE_EINVAL;
 	if (raw_spell(sp, word, len))
@@ -741,6 +771,7 @@ int mtpe_speller_add_word(mtpe_speller *sp, const char *word, size_t len)
 
 int mtpe_speller_remove_word(mtpe_speller *sp, const char *word, size_t len)
 {
+	wait_loaded(sp);
 	char tmp[MAX_WORD_BYTES + 1];
 	if (!checkable(word, len))
 		return MTPE_EINVAL;
@@ -768,6 +799,7 @@ int mtpe_speller_remove_word(mtpe_speller *sp, const char *word, size_t len)
 
 int mtpe_speller_add_file(mtpe_speller *sp, const char *path, mtpe_error *err)
 {
+	wait_loaded(sp);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return mtpe_error_set(err, MTPE_ENOTFOUND, "cannot open word list '%s': %s", path, strerror(errno));
@@ -803,6 +835,7 @@ int mtpe_speller_add_file(mtpe_speller *sp, const char *path, mtpe_error *err)
 
 int mtpe_speller_suggest(mtpe_speller *sp, char ***out, const char *word, size_t len, int max)
 {
+	wait_loaded(sp);
 	char tmp[MAX_WORD_BYTES + 1];
 	*out = NULL;
 	if (!checkable(word, len))
@@ -839,6 +872,7 @@ int mtpe_speller_suggest(mtpe_speller *sp, char ***out, const char *word, size_t
 
 bool mtpe_speller_is_dict_word(mtpe_speller *sp, const char *word, size_t len)
 {
+	wait_loaded(sp);
 	char tmp[MAX_WORD_BYTES + 1];
 	if (!checkable(word, len))
 		return false;
@@ -886,6 +920,7 @@ static bool set_maybe_word(const struct wordset *ws, const char *c, size_t n)
  */
 bool mtpe_speller_check_variety(mtpe_speller *sp, const char *word, size_t len)
 {
+	wait_loaded(sp);
 	if (!sp->alt_tried) {
 		sp->alt_tried = true;
 		if (sp->alt_dic && load_stems(&sp->alt.stems, sp->alt_dic, compound_flag(sp->alt_aff)) == 0)
@@ -970,6 +1005,7 @@ static bool stop_at_first(const char *cand, size_t n, void *data)
 /* True if a word at Damerau-Levenshtein distance 1 (case-insensitive) is correct. */
 bool mtpe_speller_near_miss(mtpe_speller *sp, const char *word, size_t len)
 {
+	wait_loaded(sp);
 	bool found = false;
 	if (len < 4)
 		return false;
@@ -1001,6 +1037,7 @@ static bool collect_cand(const char *cand, size_t n, void *data)
 
 int mtpe_speller_suggest_fast(mtpe_speller *sp, char ***out, const char *word, size_t len, int max)
 {
+	wait_loaded(sp);
 	*out = NULL;
 	if (max > MAX_SUGGEST)
 		max = MAX_SUGGEST;
