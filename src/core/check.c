@@ -977,6 +977,26 @@ static bool ascii_lower(const char *s, size_t n, char *out, size_t cap)
 	return true;
 }
 
+/* True if one of the suggestions is the word with two neighbouring letters swapped. */
+static bool is_transposition(const char *w, size_t n, char *const *sugg)
+{
+	for (size_t k = 0; sugg && sugg[k]; k++) {
+		if (strlen(sugg[k]) != n)
+			continue;
+		size_t d = 0, first = n;
+		for (size_t i = 0; i < n; i++)
+			if (tolower((unsigned char)w[i]) != tolower((unsigned char)sugg[k][i])) {
+				if (first == n)
+					first = i;
+				d++;
+			}
+		if (d == 2 && first + 1 < n && tolower((unsigned char)w[first]) == tolower((unsigned char)sugg[k][first + 1]) &&
+		    tolower((unsigned char)w[first + 1]) == tolower((unsigned char)sugg[k][first]))
+			return true;
+	}
+	return false;
+}
+
 /* Decides once per distinct word: correct, a probable name, or misspelled (with suggestions). */
 static struct spell_verdict *verdict(struct run *R, const char *s, size_t n, enum case_shape sh)
 {
@@ -1011,9 +1031,15 @@ static struct spell_verdict *verdict(struct run *R, const char *s, size_t n, enu
 				sv->kind = SPELL_MISSPELLED;
 		}
 	} else {
-		/* with no dictionary word one edit away it is more likely a rare or foreign word than a typo */
+		/*
+		 * With no dictionary word one edit away it is more likely a rare or foreign
+		 * word than a typo; so is a short word (4 letters or fewer: most are one
+		 * edit from some word) unless two letters are swapped ("teh", "adn").
+		 */
 		sv->sugg = suggest(R, s, n);
 		sv->kind = sv->sugg && sv->sugg[0] ? SPELL_MISSPELLED : SPELL_NAME;
+		if (sv->kind == SPELL_MISSPELLED && n <= 4 && !is_transposition(s, n, sv->sugg))
+			sv->kind = SPELL_NAME;
 	}
 	strmap_put(&R->c->spell_cache, s, n, sv);
 	return sv;
@@ -1091,9 +1117,13 @@ static void run_spelling(struct run *R, const struct rule *r)
 				snprintf(msg, sizeof(msg), "Unknown word '%.*s', probably a name; check its spelling or add it to the dictionary",
 					 (int)n, s);
 			else
-				snprintf(msg, sizeof(msg), "Unknown word '%.*s' (no close dictionary word); check it or add it to the dictionary",
+				snprintf(msg, sizeof(msg), "Unknown word '%.*s', likely a rare or foreign word; check it or add it to the dictionary",
 					 (int)n, s);
-			add_finding(R, r, MTPE_SEV_INFO, w->start, w->start + n, msg, NULL, 0);
+			char *irepl[MAX_SUGGESTIONS];
+			size_t ni = 0;
+			for (size_t k = 0; sh != SHAPE_TITLE && sv->sugg && sv->sugg[k] && ni < MAX_SUGGESTIONS; k++)
+				irepl[ni++] = mtpe_strdup(sv->sugg[k]);
+			add_finding(R, r, MTPE_SEV_INFO, w->start, w->start + n, msg, irepl, ni);
 			continue;
 		}
 		char *repl[MAX_SUGGESTIONS];
