@@ -618,70 +618,31 @@ static bool small_word(const char *s, size_t n)
  * TITLE (first letter capital and, over several words, every word but the small
  * ones capitalized), MIXED otherwise; NONE without letters.
  */
-static enum case_shape shape_of_ascii(const char *s, size_t n)
-{
-	bool any_upper = false, any_lower = false, first_upper = false, first = true;
-	bool word_start = true, lower_word = false, inner_upper = false;
-	size_t ws = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		bool up = c >= 'A' && c <= 'Z', lo = c >= 'a' && c <= 'z';
-		if (!up && !lo) {
-			if (c == ' ')
-				word_start = true;
-			continue;
-		}
-		if (up && !word_start)
-			inner_upper = true;
-		if (word_start) {
-			ws = i;
-			if (!up && !first) {
-				size_t e = i;
-				while (e < n && s[e] != ' ')
-					e++;
-				if (!small_word(s + ws, e - ws))
-					lower_word = true;
-			}
-			word_start = false;
-		}
-		if (first) {
-			first_upper = up;
-			first = false;
-		}
-		any_upper |= up;
-		any_lower |= lo;
-	}
-	if (first)
-		return SHAPE_NONE;
-	if (!any_upper)
-		return SHAPE_LOWER;
-	if (!any_lower)
-		return first_upper && n > 1 ? SHAPE_UPPER : SHAPE_TITLE;
-	if (first_upper && !lower_word && !inner_upper)
-		return SHAPE_TITLE;
-	return SHAPE_MIXED;
-}
-
 static enum case_shape shape_of(const char *s, size_t n)
 {
-	bool ascii = true;
-	for (size_t i = 0; i < n && ascii; i++)
-		ascii = (unsigned char)s[i] < 0x80;
-	if (ascii)
-		return shape_of_ascii(s, n);
 	bool any_upper = false, any_lower = false, first_upper = false, first = true;
 	bool word_start = true, lower_word = false, inner_upper = false;
 	size_t ws = 0;
 	for (size_t i = 0; i < n;) {
-		size_t l;
-		uint32_t cp = mtpe_utf8_decode(s + i, n - i, &l);
-		if (!mtpe_is_letter(cp)) {
-			if (cp == ' ')
+		size_t l = 1;
+		unsigned char b = (unsigned char)s[i];
+		bool letter, up, lo;
+		if (b < 0x80) { /* ASCII without ICU: most text */
+			up = b >= 'A' && b <= 'Z';
+			lo = b >= 'a' && b <= 'z';
+			letter = up || lo;
+		} else {
+			uint32_t cp = mtpe_utf8_decode(s + i, n - i, &l);
+			letter = mtpe_is_letter(cp);
+			up = letter && mtpe_is_upper(cp);
+			lo = letter && mtpe_is_lower(cp);
+		}
+		if (!letter) {
+			if (b == ' ')
 				word_start = true;
 			i += l;
 			continue;
 		}
-		bool up = mtpe_is_upper(cp), lo = mtpe_is_lower(cp);
 		if (up && !word_start)
 			inner_upper = true;
 		if (word_start) {
