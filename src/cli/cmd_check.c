@@ -120,7 +120,7 @@ static void run_one(struct check_jobs *J, struct cli_run *run, size_t i)
 	mtpe_checker *cs[257];
 	size_t ncs = 1;
 	cs[0] = chk;
-	for (size_t e = 0; e < J->nextra && ncs < 257; e++) {
+	for (size_t e = 0; res->doc->len >= MTPE_PARALLEL_MIN_TEXT && e < J->nextra && ncs < 257; e++) {
 		mtpe_checker *x = NULL;
 		if (cli_run_for(&J->extra[e], file, &x, NULL) == 0 && x)
 			cs[ncs++] = x;

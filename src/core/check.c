@@ -1765,7 +1765,7 @@ static int check_region(mtpe_checker *c, const mtpe_doc *doc, const mtpe_region 
 /* ---- one region, several threads ----------------------------------------- */
 
 /* Regions shorter than this are checked by one thread. */
-#define PARALLEL_MIN_TEXT (256 * 1024)
+#define PARALLEL_MIN_TEXT MTPE_PARALLEL_MIN_TEXT
 
 struct chunk {
 	struct run R;
@@ -1841,13 +1841,32 @@ static int check_region_parallel(mtpe_checker *const *cs, size_t n, const mtpe_d
 		nw += k[i].R.seg.nwords;
 		nk += k[i].R.nskip;
 	}
-	G.seg.sentences = mtpe_malloc((ns ? ns : 1) * sizeof(mtpe_span));
-	G.seg.words = mtpe_malloc((nw ? nw : 1) * sizeof(mtpe_word));
-	G.skip = mtpe_malloc((nk ? nk : 1) * sizeof(mtpe_span));
-	if (!error && (!G.seg.sentences || !G.seg.words || !G.skip))
-		error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+	/* grow the first chunk's arrays (realloc can extend them in place) and append the others */
+	G.seg.sentences = k[0].R.seg.sentences;
+	G.seg.nsentences = k[0].R.seg.nsentences;
+	G.seg.words = k[0].R.seg.words;
+	G.seg.nwords = k[0].R.seg.nwords;
+	G.skip = k[0].R.skip;
+	G.nskip = k[0].R.nskip;
+	k[0].R.seg.sentences = NULL;
+	k[0].R.seg.words = NULL;
+	k[0].R.skip = NULL;
+	k[0].R.seg.nsentences = k[0].R.seg.nwords = k[0].R.nskip = 0;
+	if (!error) {
+		mtpe_span *a = mtpe_realloc(G.seg.sentences, (ns ? ns : 1) * sizeof(mtpe_span));
+		if (a)
+			G.seg.sentences = a;
+		mtpe_word *b = mtpe_realloc(G.seg.words, (nw ? nw : 1) * sizeof(mtpe_word));
+		if (b)
+			G.seg.words = b;
+		mtpe_span *c2 = mtpe_realloc(G.skip, (nk ? nk : 1) * sizeof(mtpe_span));
+		if (c2)
+			G.skip = c2;
+		if (!a || !b || !c2)
+			error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < n; i++) {
-		if (!error) {
+		if (!error && i > 0) {
 			if (k[i].R.seg.nsentences)
 				memcpy(G.seg.sentences + G.seg.nsentences, k[i].R.seg.sentences, k[i].R.seg.nsentences * sizeof(mtpe_span));
 			G.seg.nsentences += k[i].R.seg.nsentences;
@@ -1857,13 +1876,14 @@ static int check_region_parallel(mtpe_checker *const *cs, size_t n, const mtpe_d
 			if (k[i].R.nskip)
 				memcpy(G.skip + G.nskip, k[i].R.skip, k[i].R.nskip * sizeof(mtpe_span));
 			G.nskip += k[i].R.nskip;
-			for (size_t f = 0; f < k[i].fs.len && !error; f++)
-				if (mtpe_findings_push(out, &k[i].fs.items[f]) < 0)
-					error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
-			k[i].fs.len = 0;
 		}
+		for (size_t f = 0; !error && f < k[i].fs.len; f++)
+			if (mtpe_findings_push(out, &k[i].fs.items[f]) < 0)
+				error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+		if (!error)
+			k[i].fs.len = 0;
 		mtpe_findings_dispose(&k[i].fs);
-		run_dispose(&k[i].R);
+		run_dispose(&k[i].R); /* freed as soon as copied */
 	}
 	if (!error) {
 		if (words)

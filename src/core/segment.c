@@ -73,7 +73,7 @@ static int ascii_words(mtpe_word **words, size_t *nw, size_t *capw, const char *
 				break;
 			}
 		}
-		mtpe_word w = { s, i, letters ? MTPE_WORD_LETTER : MTPE_WORD_NUMBER };
+		mtpe_word w = { (uint32_t)s, (uint32_t)i, letters ? MTPE_WORD_LETTER : MTPE_WORD_NUMBER };
 		PUSH(*words, *nw, *capw, w);
 	}
 cleanup:
@@ -166,6 +166,8 @@ int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *e
 	memset(out, 0, sizeof(*out));
 	if (len == 0)
 		return 0;
+	if (len >= UINT32_MAX)
+		return mtpe_error_set(err, MTPE_ETOOBIG, "text of %zu bytes is too large to segment (4 GiB at most)", len);
 	ut = utext_openUTF8(NULL, text, (int64_t)len, &st);
 	sb = cached_iter(UBRK_SENTENCE, &st);
 	if (U_FAILURE(st)) {
@@ -195,7 +197,7 @@ int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *e
 		for (int32_t p = ubrk_next(wb); p != UBRK_DONE; p = ubrk_next(wb)) {
 			int32_t status = ubrk_getRuleStatus(wb);
 			if (status >= UBRK_WORD_NONE_LIMIT) {
-				mtpe_word w = { (size_t)prev, (size_t)p,
+				mtpe_word w = { (uint32_t)prev, (uint32_t)p,
 						status < UBRK_WORD_NUMBER_LIMIT ? MTPE_WORD_NUMBER :
 						status < UBRK_WORD_LETTER_LIMIT ? MTPE_WORD_LETTER : MTPE_WORD_OTHER };
 				PUSH(out->words, out->nwords, capw, w);

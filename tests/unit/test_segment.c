@@ -51,7 +51,7 @@ static void compare_paths(const char *t, size_t n)
 	assert_int_equal(a.nwords, b.nwords);
 	for (size_t i = 0; i < a.nwords; i++) {
 		if (a.words[i].start != b.words[i].start || a.words[i].end != b.words[i].end) {
-			fail_msg("fast path word %zu [%zu,%zu) '%.*s' differs from ICU [%zu,%zu) '%.*s'", i,
+			fail_msg("fast path word %zu [%u,%u) '%.*s' differs from ICU [%u,%u) '%.*s'", i,
 				 a.words[i].start, a.words[i].end, (int)(a.words[i].end - a.words[i].start), t + a.words[i].start,
 				 b.words[i].start, b.words[i].end, (int)(b.words[i].end - b.words[i].start), t + b.words[i].start);
 		}

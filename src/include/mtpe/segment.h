@@ -17,9 +17,10 @@ typedef enum mtpe_word_kind {
 	MTPE_WORD_OTHER = 3   /* kana, ideographs */
 } mtpe_word_kind;
 
+/* Words are many (a tenth of the text's bytes): 32-bit offsets keep them at 12 bytes. */
 typedef struct mtpe_word {
-	size_t start, end;
-	mtpe_word_kind kind;
+	uint32_t start, end;
+	uint32_t kind;  /* mtpe_word_kind */
 } mtpe_word;
 
 typedef struct mtpe_segments {
@@ -31,7 +32,8 @@ typedef struct mtpe_segments {
 /*
  * Splits text[0..len) (valid UTF-8) into sentences and words. Sentences also
  * break at blank lines and at line ends that are not inside running prose
- * (headlines, captions). Caller disposes with mtpe_segments_dispose.
+ * (headlines, captions). Texts of 4 GiB or more are refused (MTPE_ETOOBIG).
+ * Caller disposes with mtpe_segments_dispose.
  */
 int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *err);
 void mtpe_segments_dispose(mtpe_segments *s);
