@@ -1049,8 +1049,9 @@ int mtpe_speller_suggest_fast(mtpe_speller *sp, char ***out, const char *word, s
 	c.title = len && isupper((unsigned char)word[0]);
 	c.upper = c.title && len > 1 && isupper((unsigned char)word[1]);
 	if (!edits1(sp, word, len, collect_cand, &c)) {
+		/* no hunspell fallback: its suggest() has a wall-clock limit, and output must not depend on load */
 		free(c.out);
-		return mtpe_speller_suggest(sp, out, word, len, max);
+		return 0;
 	}
 	*out = c.out;
 	return c.n;

@@ -38,8 +38,9 @@ bool mtpe_speller_check(mtpe_speller *sp, const char *word, size_t len);
 int mtpe_speller_suggest(mtpe_speller *sp, char ***out, const char *word, size_t len, int max);
 /*
  * Fast suggestions: the dictionary words one edit away (transposition, deletion,
- * substitution, insertion), in that order, cased like the word. Falls back to
- * mtpe_speller_suggest for non-ASCII words. Same ownership as mtpe_speller_suggest.
+ * substitution, insertion), in that order, cased like the word; none for
+ * non-ASCII words or words under 3 or over 30 letters. Deterministic (hunspell's
+ * own suggest() stops on a clock). Same ownership as mtpe_speller_suggest.
  */
 int mtpe_speller_suggest_fast(mtpe_speller *sp, char ***out, const char *word, size_t len, int max);
 /* True if a word at Damerau-Levenshtein distance 1 (case-insensitive) is correct. */
