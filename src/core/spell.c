@@ -945,7 +945,7 @@ static bool edits1(mtpe_speller *sp, const char *word, size_t len,
 		   bool (*visit)(const char *cand, size_t n, void *data), void *data)
 {
 	char w[MAX_WORD_BYTES + 2], c[MAX_WORD_BYTES + 2];
-	if (!checkable(word, len) || len < 3 || len > 30)
+	if (!checkable(word, len) || len < 2 || len > 30)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)word[i];
@@ -964,7 +964,7 @@ static bool edits1(mtpe_speller *sp, const char *word, size_t len,
 		if (maybe_word(sp, c, len) && raw_spell(sp, c, len) && !visit(c, len, data))
 			return true;
 	}
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = 0; len > 2 && i < len; i++) { /* deletions, never down to one letter */
 		if (i > 0 && w[i] == w[i - 1])
 			continue;
 		memcpy(c, w, i);
@@ -1048,6 +1048,19 @@ int mtpe_speller_suggest_fast(mtpe_speller *sp, char ***out, const char *word, s
 		return MTPE_ENOMEM;
 	c.title = len && isupper((unsigned char)word[0]);
 	c.upper = c.title && len > 1 && isupper((unsigned char)word[1]);
+	/* a case form first: "ok" -> "OK", "paris" -> "Paris" */
+	if (len < MAX_WORD_BYTES) {
+		char v[MAX_WORD_BYTES + 1];
+		bool ascii = true;
+		for (size_t i = 0; i < len; i++)
+			ascii &= (unsigned char)word[i] < 0x80;
+		for (int form = 0; ascii && form < 2 && !c.n; form++) { /* capitalized first, else all capitals */
+			for (size_t i = 0; i < len; i++)
+				v[i] = (char)(form == 1 || i == 0 ? toupper((unsigned char)word[i]) : word[i]);
+			if (memcmp(v, word, len) && raw_spell(sp, v, len) && (c.out[c.n] = mtpe_strndup(v, len)))
+				c.n++;
+		}
+	}
 	if (!edits1(sp, word, len, collect_cand, &c)) {
 		/* no hunspell fallback: its suggest() has a wall-clock limit, and output must not depend on load */
 		free(c.out);

@@ -39,7 +39,7 @@ int mtpe_speller_suggest(mtpe_speller *sp, char ***out, const char *word, size_t
 /*
  * Fast suggestions: the dictionary words one edit away (transposition, deletion,
  * substitution, insertion), in that order, cased like the word; none for
- * non-ASCII words or words under 3 or over 30 letters. Deterministic (hunspell's
+ * non-ASCII words or words under 2 or over 30 letters. Deterministic (hunspell's
  * own suggest() stops on a clock). Same ownership as mtpe_speller_suggest.
  */
 int mtpe_speller_suggest_fast(mtpe_speller *sp, char ***out, const char *word, size_t len, int max);
