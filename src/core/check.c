@@ -998,7 +998,10 @@ static struct spell_verdict *verdict(struct run *R, const char *s, size_t n, enu
 		 * edit from some word) unless two letters are swapped ("teh", "adn").
 		 */
 		sv->sugg = suggest(R, s, n);
-		sv->kind = sv->sugg && sv->sugg[0] ? SPELL_MISSPELLED : SPELL_NAME;
+		sv->kind = SPELL_NAME;
+		for (size_t k = 0; sv->sugg && sv->sugg[k]; k++)
+			if (strlen(sv->sugg[k]) != n || strncasecmp(sv->sugg[k], s, n))
+				sv->kind = SPELL_MISSPELLED; /* a near word, not just a case form ("kroshka" -> "Kroshka") */
 		if (sv->kind == SPELL_MISSPELLED && n <= 4 && !is_transposition(s, n, sv->sugg))
 			sv->kind = SPELL_NAME;
 	}
