@@ -54,15 +54,9 @@ int cmd_fix(int argc, char **argv)
 
 	cli_common_init(&common);
 	for (; it.i < argc; it.i++) {
-		const char *a = argv[it.i], *v;
-		if (it.done || a[0] != '-' || !strcmp(a, "-")) {
-			files[nfiles++] = a;
+		const char *v;
+		if (opt_operand(&it, files, &nfiles))
 			continue;
-		}
-		if (!strcmp(a, "--")) {
-			it.done = true;
-			continue;
-		}
 		if (opt_flag2(&it, "help", 'h')) {
 			help();
 			free(files);

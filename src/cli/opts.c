@@ -45,6 +45,20 @@ bool opt_flag2(struct opt_iter *it, const char *name, char short_)
 	return short_ && a[0] == '-' && a[1] == short_ && !a[2];
 }
 
+bool opt_operand(struct opt_iter *it, const char **files, size_t *nfiles)
+{
+	const char *a = cur(it);
+	if (it->done || a[0] != '-' || !strcmp(a, "-")) {
+		files[(*nfiles)++] = a;
+		return true;
+	}
+	if (!strcmp(a, "--")) {
+		it->done = true;
+		return true;
+	}
+	return false;
+}
+
 int opt_missing(struct opt_iter *it)
 {
 	cli_error("%s: option '%s' needs a value", it->cmd, cur(it));

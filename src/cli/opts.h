@@ -6,6 +6,7 @@
 #define MTPE_CLI_OPTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct opt_iter {
 	int argc;
@@ -32,6 +33,12 @@ static inline bool opt_flag(struct opt_iter *it, const char *name)
 {
 	return opt_flag2(it, name, 0);
 }
+/*
+ * The start of every command's option loop: an operand (not an option, "-" for
+ * stdin, or anything after "--") is appended to files[*nfiles] and "--" is
+ * consumed; returns true when argv[it->i] was one of those.
+ */
+bool opt_operand(struct opt_iter *it, const char **files, size_t *nfiles);
 /* Prints "option needs a value" and returns -1. */
 int opt_missing(struct opt_iter *it);
 /* Prints "unknown option" and returns -1. */
