@@ -124,7 +124,7 @@ void mtpe_checker_free(mtpe_checker *c)
 		return;
 	if (c->timing) /* a developer's profile, asked for with MTPE_RULE_TIMES=1 */
 		for (size_t i = 0; i < c->nrules; i++)
-			fprintf(stderr, "%10.3f ms  %s%s\n", c->rules[i].seconds * 1e3, c->rules[i].id,
+			fprintf(stderr, "%10.3f ms %6.1f%% %s%s\n", c->rules[i].seconds * 1e3, c->rules[i].scanned * 100.0 / (c->text_seen ? c->text_seen : 1), c->rules[i].id,
 				c->rules[i].re && !c->rules[i].nanchors ? "  (no prefilter)" : "");
 	for (size_t i = 0; i < c->nrules; i++)
 		mtpe_rules__free_rule(&c->rules[i]);
@@ -829,13 +829,19 @@ static void add_finding(struct run *R, const struct rule *r, mtpe_severity sev, 
  */
 #define JIT_MIN_TEXT 16384
 
-/* Runs a pattern rule over [from, to) of the region text (the text before `from` stays visible to lookbehinds). */
+/*
+ * Runs a pattern rule on the matches that start in [from, to] of the region
+ * text. The whole text stays visible to lookarounds and a match may run past
+ * `to`: a prefiltered range finds what a scan of the whole text finds there.
+ */
 static void run_pattern_range(struct run *R, struct rule *r, size_t from, size_t to)
 {
 	pcre2_match_data *md = R->c->md;
 	size_t start = from;
+	bool limited = to < R->n;
+	pcre2_set_offset_limit(R->c->mctx, limited ? to : PCRE2_UNSET);
 	while (start <= to) {
-		int rc = pcre2_match(r->re, (PCRE2_SPTR)R->t, to, start, PCRE2_NO_UTF_CHECK, md, R->c->mctx);
+		int rc = pcre2_match(r->re, (PCRE2_SPTR)R->t, R->n, start, PCRE2_NO_UTF_CHECK, md, R->c->mctx);
 		if (rc < 0)
 			break; /* no match, or a limit hit: the rule stops on this region */
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -874,8 +880,10 @@ static void run_pattern_range(struct run *R, struct rule *r, size_t from, size_t
 			start = ms + step;
 		}
 		if (R->error)
-			return;
+			break;
 	}
+	if (limited) /* the other patterns sharing the context are compiled without the option */
+		pcre2_set_offset_limit(R->c->mctx, PCRE2_UNSET);
 }
 
 static void run_pattern(struct run *R, struct rule *r, const mtpe_ac_hits *hits, size_t idx)
@@ -886,10 +894,13 @@ static void run_pattern(struct run *R, struct rule *r, const mtpe_ac_hits *hits,
 	}
 	if (!hits || !r->nanchors) {
 		run_pattern_range(R, r, R->from, R->n);
+		r->scanned += R->n - R->from;
 		return;
 	}
-	for (size_t i = 0; i < hits->nranges[idx] && !R->error; i++)
+	for (size_t i = 0; i < hits->nranges[idx] && !R->error; i++) {
 		run_pattern_range(R, r, hits->ranges[idx][i].start, hits->ranges[idx][i].end);
+		r->scanned += hits->ranges[idx][i].end - hits->ranges[idx][i].start;
+	}
 }
 
 /* Builds the prefilter automaton over the literals of every pattern rule. */

@@ -68,6 +68,7 @@ struct rule {
 	char *file;
 	int line;
 	bool jit_tried;   /* JIT compiled on first use over a long text */
+	size_t scanned;   /* bytes the pattern ran over, when MTPE_RULE_TIMES is set */
 	double seconds;   /* time spent, when MTPE_RULE_TIMES is set */
 	char **anchors;   /* prefilter: lower-case literal words one of which must occur, or NULL */
 	size_t nanchors;

@@ -566,22 +566,19 @@ int mtpe_ac_scan(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_hits *
 	}
 	int nc = ac->nclass;
 	const unsigned char *u = (const unsigned char *)text;
-	/* a hit marks its line plus the lines before and after, so matches that cross a line end are kept */
-	size_t pls = 0, ls = 0, le = 0, nle = 0;
+	/* a hit marks the line it ends on: a match containing the literal starts on that line */
+	size_t ls = 0, le = 0;
 	int32_t s = 0;
 	for (size_t i = 0; i < len; i++) {
 		if (i >= le) { /* entering a new line */
-			pls = ls;
 			ls = i;
 			const char *nl = memchr(text + i, '\n', len - i);
 			le = nl ? (size_t)(nl - text) + 1 : len;
-			nl = le < len ? memchr(text + le, '\n', len - le) : NULL;
-			nle = nl ? (size_t)(nl - text) + 1 : len;
 		}
 		s = ac->delta[(size_t)s * nc + ac->cls[u[i]]];
 		for (int32_t d = ac->out[s] >= 0 ? s : ac->dict[s]; d >= 0; d = ac->dict[d])
 			for (int32_t o = ac->out[d]; o >= 0; o = ac->out_next[o])
-				if (mark(h, ac->out_rule[o], pls, nle) < 0)
+				if (mark(h, ac->out_rule[o], ls, le) < 0)
 					return MTPE_ENOMEM;
 	}
 	return 0;

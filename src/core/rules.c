@@ -439,7 +439,7 @@ static int compile_pattern(struct loader *L, struct rule *r, yaml_node_t *pn)
 		return L->err ? L->err->code : MTPE_EPARSE;
 	int ec;
 	PCRE2_SIZE eo;
-	r->re = pcre2_compile((PCRE2_SPTR)expanded, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
+	r->re = pcre2_compile((PCRE2_SPTR)expanded, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT, &ec, &eo, NULL);
 	if (!r->re) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(ec, msg, sizeof(msg));
