@@ -362,6 +362,27 @@ int mtpe_checker_new(mtpe_checker **out, const mtpe_checker_options *opts, mtpe_
 		error = err ? err->code : MTPE_ENOTFOUND;
 		goto fail;
 	}
+	/* first the speller: it reads its dictionary in a thread while the rules compile */
+	if (!opts->no_spelling) {
+		const char *aff = opts->hunspell_aff, *dic = opts->hunspell_dic;
+		char affb[PATH_MAX], dicb[PATH_MAX];
+		if (!aff) {
+			const char *hd = getenv("MTPE_HUNSPELL_DICT"); /* path without .aff/.dic */
+			if (hd && *hd) {
+				snprintf(affb, sizeof(affb), "%s.aff", hd);
+				snprintf(dicb, sizeof(dicb), "%s.dic", hd);
+			} else {
+				snprintf(affb, sizeof(affb), "/usr/share/hunspell/en_US.aff");
+				snprintf(dicb, sizeof(dicb), "/usr/share/hunspell/en_US.dic");
+			}
+			aff = affb;
+			dic = dicb;
+		}
+		if ((error = mtpe_speller_new(&c->speller, aff, dic, err)) < 0)
+			goto fail;
+		if (!opts->hunspell_aff) /* the system en_GB, when installed, for the other variety */
+			mtpe_speller_set_variety(c->speller, "/usr/share/hunspell/en_GB.aff", "/usr/share/hunspell/en_GB.dic");
+	}
 	snprintf(path, sizeof(path), "%s/rules/en", c->data_dir);
 	if ((error = mtpe_rules__load_dir(c, path, true, err)) < 0)
 		goto fail;
@@ -411,24 +432,6 @@ int mtpe_checker_new(mtpe_checker **out, const mtpe_checker_options *opts, mtpe_
 		if ((error = prepare_builtin(c, &c->rules[i], err)) < 0)
 			goto fail;
 	if (!opts->no_spelling) {
-		const char *aff = opts->hunspell_aff, *dic = opts->hunspell_dic;
-		char affb[PATH_MAX], dicb[PATH_MAX];
-		if (!aff) {
-			const char *hd = getenv("MTPE_HUNSPELL_DICT"); /* path without .aff/.dic */
-			if (hd && *hd) {
-				snprintf(affb, sizeof(affb), "%s.aff", hd);
-				snprintf(dicb, sizeof(dicb), "%s.dic", hd);
-			} else {
-				snprintf(affb, sizeof(affb), "/usr/share/hunspell/en_US.aff");
-				snprintf(dicb, sizeof(dicb), "/usr/share/hunspell/en_US.dic");
-			}
-			aff = affb;
-			dic = dicb;
-		}
-		if ((error = mtpe_speller_new(&c->speller, aff, dic, err)) < 0)
-			goto fail;
-		if (!opts->hunspell_aff) /* the system en_GB, when installed, for the other variety */
-			mtpe_speller_set_variety(c->speller, "/usr/share/hunspell/en_GB.aff", "/usr/share/hunspell/en_GB.dic");
 		snprintf(path, sizeof(path), "%s/dicts/words", c->data_dir);
 		if ((error = load_words_dir(c, path, err)) < 0)
 			goto fail;
@@ -1401,10 +1404,11 @@ static void run_name_variants(struct run *R, const struct rule *r)
 {
 	strmap forms = { 0 };   /* spelling -> struct name_form * */
 	strmap best = { 0 };    /* key -> struct name_form * (the majority spelling) */
-	struct name_form *all = mtpe_calloc(R->seg.nwords ? R->seg.nwords : 1, sizeof(*all));
-	size_t nall = 0;
-	if (!all)
-		return;
+	/* one entry per distinct name, in blocks that never move (the maps point into them) */
+	enum { NF_BLOCK = 1024 };
+	struct name_form **blocks = NULL;
+	size_t nall = 0, nblocks = 0;
+#define NF_AT(k) (&blocks[(k) / NF_BLOCK][(k) % NF_BLOCK])
 	for (size_t i = 0; i < R->seg.nwords; i++) {
 		const mtpe_word *w = &R->seg.words[i];
 		const char *s = R->t + w->start;
@@ -1421,7 +1425,20 @@ static void run_name_variants(struct run *R, const struct rule *r)
 		char key[64];
 		if (!name_key(s, n, key, sizeof(key)))
 			continue;
-		struct name_form *nf = &all[nall++];
+		if (nall == nblocks * NF_BLOCK) {
+			struct name_form **nb = mtpe_realloc(blocks, (nblocks + 1) * sizeof(*nb));
+			struct name_form *blk = mtpe_calloc(NF_BLOCK, sizeof(*blk));
+			if (nb)
+				blocks = nb;
+			if (!nb || !blk) {
+				free(blk);
+				R->error = MTPE_ENOMEM;
+				break;
+			}
+			blocks[nblocks++] = blk;
+		}
+		struct name_form *nf = NF_AT(nall);
+		nall++;
 		nf->word = i;
 		nf->count = 1;
 		nf->base = R->c->speller && mtpe_speller_is_base_word(R->c->speller, s, n);
@@ -1435,10 +1452,12 @@ static void run_name_variants(struct run *R, const struct rule *r)
 	}
 	/* the majority spelling of each key (the first one on a tie) */
 	for (size_t k = 0; k < nall; k++) {
-		void **b = all[k].key ? strmap_get(&best, all[k].key, strlen(all[k].key)) : NULL;
-		if (b && all[k].count > ((struct name_form *)*b)->count)
-			*b = &all[k];
+		struct name_form *nf = NF_AT(k);
+		void **b = nf->key ? strmap_get(&best, nf->key, strlen(nf->key)) : NULL;
+		if (b && nf->count > ((struct name_form *)*b)->count)
+			*b = nf;
 	}
+#undef NF_AT
 	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
 		const mtpe_word *w = &R->seg.words[i];
 		const char *s = R->t + w->start;
@@ -1472,7 +1491,9 @@ static void run_name_variants(struct run *R, const struct rule *r)
 	}
 	strmap_dispose(&forms, NULL);
 	strmap_dispose(&best, NULL);
-	free(all);
+	for (size_t k = 0; k < nblocks; k++)
+		free(blocks[k]);
+	free(blocks);
 }
 
 static void run_glossary(struct run *R, const struct rule *r)

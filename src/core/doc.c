@@ -217,7 +217,8 @@ int mtpe_doc_load(mtpe_doc **out, const char *path, const mtpe_doc_options *opts
 		if (fl >= 0)
 			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	}
-	size_t alloc = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
+	/* room for the whole file, its NUL and the read that sees the end: no growth */
+	size_t alloc = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 2 : 65536;
 	char *data = mtpe_malloc(alloc);
 	if (!data) {
 		if (!is_stdin)
