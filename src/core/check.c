@@ -837,10 +837,10 @@ static void add_finding(struct run *R, const struct rule *r, mtpe_severity sev, 
  * text. The whole text stays visible to lookarounds and a match may run past
  * `to`: a prefiltered range finds what a scan of the whole text finds there.
  */
-static void run_pattern_range(struct run *R, struct rule *r, size_t from, size_t to)
+static void run_pattern_range(struct run *R, struct rule *r, size_t from, size_t to, size_t *resume)
 {
 	pcre2_match_data *md = R->c->md;
-	size_t start = from;
+	size_t start = from > *resume ? from : *resume;
 	bool limited = to < R->n;
 	pcre2_set_offset_limit(R->c->mctx, limited ? to : PCRE2_UNSET);
 	while (start <= to) {
@@ -885,24 +885,39 @@ static void run_pattern_range(struct run *R, struct rule *r, size_t from, size_t
 		if (R->error)
 			break;
 	}
+	if (start > *resume)
+		*resume = start; /* a later range goes on after the last match, as one scan would */
 	if (limited) /* the other patterns sharing the context are compiled without the option */
 		pcre2_set_offset_limit(R->c->mctx, PCRE2_UNSET);
 }
 
-static void run_pattern(struct run *R, struct rule *r, const mtpe_ac_hits *hits, size_t idx)
+/*
+ * Runs a pattern rule on the matches that start in the window [ws, we]: where
+ * the prefilter saw one of its literals, or everywhere in the window when it
+ * has none. *resume carries the scan position from one window to the next.
+ */
+static void run_pattern_window(struct run *R, struct rule *r, const mtpe_ac_hits *hits, size_t idx,
+			       size_t ws, size_t we, size_t *resume)
 {
+	struct timespec t0, t1;
+	if (R->c->timing)
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!r->jit_tried && R->c->text_seen >= JIT_MIN_TEXT) {
 		r->jit_tried = true;
 		pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if JIT is unavailable */
 	}
 	if (!hits || !r->nanchors) {
-		run_pattern_range(R, r, R->from, R->n);
-		r->scanned += R->n - R->from;
-		return;
+		run_pattern_range(R, r, ws, we, resume);
+		r->scanned += we - ws;
+	} else {
+		for (size_t i = 0; i < hits->nranges[idx] && !R->error; i++) {
+			run_pattern_range(R, r, hits->ranges[idx][i].start, hits->ranges[idx][i].end, resume);
+			r->scanned += hits->ranges[idx][i].end - hits->ranges[idx][i].start;
+		}
 	}
-	for (size_t i = 0; i < hits->nranges[idx] && !R->error; i++) {
-		run_pattern_range(R, r, hits->ranges[idx][i].start, hits->ranges[idx][i].end);
-		r->scanned += hits->ranges[idx][i].end - hits->ranges[idx][i].start;
+	if (R->c->timing) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		r->seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	}
 }
 
@@ -982,6 +997,7 @@ static struct spell_verdict *verdict(struct run *R, const char *s, size_t n, enu
 	struct spell_verdict *sv = mtpe_calloc(1, sizeof(*sv));
 	if (!sv)
 		return NULL;
+	sv->shape = (int)sh;
 	char low[128];
 	if (mtpe_speller_check(sp, s, n)) {
 		sv->kind = SPELL_OK;
@@ -1058,26 +1074,39 @@ static void run_spelling(struct run *R, const struct rule *r)
 			n -= 4;
 		while (n && (s[n - 1] == '\''))
 			n--;
-		if (n < 2 || has_digit(s, n) || memchr(s, '_', n) || memchr(s, '.', n))
-			continue; /* codes, abbreviations and domain names */
-		enum case_shape sh = shape_of(s, n);
-		if (sh == SHAPE_UPPER || sh == SHAPE_MIXED)
-			continue; /* acronyms and codes */
-		bool latin = true;
-		for (size_t k = 0; k < n;) {
-			size_t l;
-			uint32_t cp = mtpe_utf8_decode(s + k, n - k, &l);
-			if (cp >= 0x250 && cp != 0x2019)
-				latin = false;
-			k += l;
-		}
-		if (!latin)
-			continue; /* other scripts: the script checks handle them */
-		if (abbrev && in_list(abbrev, s, n, false))
-			continue; /* Russian abbreviations: the locale rules propose the fix */
-		struct spell_verdict *sv = verdict(R, s, n, sh);
-		if (!sv || sv->kind == SPELL_OK)
+		if (n < 2)
 			continue;
+		/* one look-up per word: the verdict on each distinct word, skips included, is cached */
+		void **cached = strmap_get(&R->c->spell_cache, s, n);
+		struct spell_verdict *sv = cached ? *cached : NULL;
+		if (!sv) {
+			enum case_shape sh0 = shape_of(s, n);
+			bool skip = has_digit(s, n) || memchr(s, '_', n) || memchr(s, '.', n) || /* codes, domain names */
+				    sh0 == SHAPE_UPPER || sh0 == SHAPE_MIXED;                      /* acronyms and codes */
+			for (size_t k = 0; k < n && !skip;) {
+				size_t l;
+				uint32_t cp = mtpe_utf8_decode(s + k, n - k, &l);
+				if (cp >= 0x250 && cp != 0x2019)
+					skip = true; /* other scripts: the script checks handle them */
+				k += l;
+			}
+			if (!skip && abbrev && in_list(abbrev, s, n, false))
+				skip = true; /* Russian abbreviations: the locale rules propose the fix */
+			if (skip) {
+				sv = mtpe_calloc(1, sizeof(*sv));
+				if (!sv || strmap_put(&R->c->spell_cache, s, n, sv) < 0) {
+					free(sv);
+					R->error = MTPE_ENOMEM;
+					return;
+				}
+				sv->kind = SPELL_SKIP;
+			} else {
+				sv = verdict(R, s, n, sh0);
+			}
+		}
+		if (!sv || sv->kind == SPELL_OK || sv->kind == SPELL_SKIP)
+			continue;
+		enum case_shape sh = (enum case_shape)sv->shape;
 		if (overlaps_skip(R, w->start, w->start + n))
 			continue;
 		/* a word next to '.', '/', '@' or '\\' belongs to a path, domain or code */
@@ -1182,7 +1211,7 @@ static void run_name_case(struct run *R, const struct rule *r)
 		}
 		if (i + 1 < R->seg.nwords) {
 			const mtpe_word *q = &R->seg.words[i + 1];
-			next_part = isupper((unsigned char)R->t[q->start]) && q->end + 1 < R->n && R->t[q->end] == '-' &&
+			next_part = isupper((unsigned char)R->t[q->start]) && (size_t)q->end + 1 < R->n && R->t[q->end] == '-' &&
 				    isalpha((unsigned char)R->t[q->end + 1]) && only_spaces_between(R, w->end, q->start);
 		}
 		if (!ptitle && !pgiven && !next_part)
@@ -1525,10 +1554,28 @@ static void run_glossary(struct run *R, const struct rule *r)
 	}
 }
 
+/* The length of the ASCII prefix of s[0, n): eight bytes at a time. */
+static size_t ascii_run(const char *s, size_t n)
+{
+	size_t i = 0;
+	for (uint64_t v; i + 8 <= n; i += 8) {
+		memcpy(&v, s + i, 8);
+		if (v & 0x8080808080808080ull)
+			break;
+	}
+	while (i < n && !((unsigned char)s[i] & 0x80))
+		i++;
+	return i;
+}
+
 static void run_cyrillic(struct run *R, const struct rule *r)
 {
 	size_t i = R->from;
 	while (i < R->n && !R->error) {
+		if (!((unsigned char)R->t[i] & 0x80)) {
+			i += ascii_run(R->t + i, R->n - i); /* no Cyrillic there */
+			continue;
+		}
 		size_t l;
 		uint32_t cp = mtpe_utf8_decode(R->t + i, R->n - i, &l);
 		if (cp < 0x400 || !mtpe_is_cyrillic(cp)) {
@@ -1607,6 +1654,8 @@ static void run_mixed_script(struct run *R, const struct rule *r)
 		const mtpe_word *w = &R->seg.words[i];
 		const char *s = R->t + w->start;
 		size_t n = w->end - w->start;
+		if (ascii_run(s, n) == n)
+			continue; /* one script */
 		bool latin = false, other = false, fixable = true;
 		for (size_t k = 0; k < n;) {
 			size_t l;
@@ -1683,7 +1732,7 @@ static bool rule_is_global(const struct rule *r)
 	return false;
 }
 
-static void run_rule(struct run *R, size_t i, const mtpe_ac_hits *hits)
+static void run_builtin(struct run *R, size_t i)
 {
 	mtpe_checker *c = R->c;
 	struct rule *r = &c->rules[i];
@@ -1691,7 +1740,7 @@ static void run_rule(struct run *R, size_t i, const mtpe_ac_hits *hits)
 	if (c->timing)
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 	switch (r->builtin) {
-	case BUILTIN_NONE: run_pattern(R, r, hits, i); break;
+	case BUILTIN_NONE: break; /* run_pattern_window */
 	case BUILTIN_SPELLING: run_spelling(R, r); break;
 	case BUILTIN_NAME_CASE: run_name_case(R, r); break;
 	case BUILTIN_VARIANT_MIX: run_variant_mix(R, r); break;
@@ -1728,35 +1777,51 @@ static int prepare(struct run *R, mtpe_error *err)
 	return 0;
 }
 
+/* Pattern rules run window by window: the prefilter's ranges stay small and the text stays in cache. */
+#define RULE_WINDOW ((size_t)1 << 20)
+
+static bool wanted(const struct rule *r, int which)
+{
+	return r->enabled && (!which || rule_is_global(r) == (which == 2));
+}
+
 /* Runs the rules (`which`: 0 all, 1 local only, 2 document-level only) over R's range. */
 static void run_rules(struct run *R, int which)
 {
 	mtpe_checker *c = R->c;
-	mtpe_ac_hits hits;
-	bool have_hits = false;
-	size_t len = R->n - R->from;
-	c->text_seen += len;
-	if (c->text_seen >= JIT_MIN_TEXT && !getenv("MTPE_NO_PREFILTER")) {
-		if (!c->ac_tried)
-			build_prefilter(c);
-		if (c->ac && mtpe_ac_scan(c->ac, R->t + R->from, len, &hits) == 0) {
-			have_hits = true;
-			for (size_t r = 0; R->from && r < hits.nrules; r++)
-				for (size_t k = 0; k < hits.nranges[r]; k++) {
-					hits.ranges[r][k].start += R->from;
-					hits.ranges[r][k].end += R->from;
-				}
+	c->text_seen += R->n - R->from;
+	bool prefilter = c->text_seen >= JIT_MIN_TEXT && !getenv("MTPE_NO_PREFILTER");
+	if (prefilter && !c->ac_tried)
+		build_prefilter(c);
+	size_t *resume = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(size_t));
+	if (!resume) {
+		R->error = MTPE_ENOMEM;
+		return;
+	}
+	for (size_t ws = R->from, we; ws < R->n && !R->error; ws = we) {
+		we = R->n;
+		if (R->n - ws > RULE_WINDOW + RULE_WINDOW / 2) { /* windows end at a line end */
+			const char *nl = memchr(R->t + ws + RULE_WINDOW, '\n', R->n - ws - RULE_WINDOW);
+			if (nl)
+				we = (size_t)(nl - R->t) + 1;
 		}
+		mtpe_ac_hits hits;
+		bool have_hits = prefilter && c->ac && mtpe_ac_scan(c->ac, R->t + ws, we - ws, &hits) == 0;
+		for (size_t r = 0; have_hits && ws && r < hits.nrules; r++)
+			for (size_t k = 0; k < hits.nranges[r]; k++) {
+				hits.ranges[r][k].start += ws;
+				hits.ranges[r][k].end += ws;
+			}
+		for (size_t i = 0; i < c->nrules && !R->error; i++)
+			if (c->rules[i].builtin == BUILTIN_NONE && wanted(&c->rules[i], which))
+				run_pattern_window(R, &c->rules[i], have_hits ? &hits : NULL, i, ws, we, &resume[i]);
+		if (have_hits)
+			mtpe_ac_hits_dispose(&hits);
 	}
-	for (size_t i = 0; i < c->nrules && !R->error; i++) {
-		if (!c->rules[i].enabled)
-			continue;
-		if (which && rule_is_global(&c->rules[i]) != (which == 2))
-			continue;
-		run_rule(R, i, have_hits ? &hits : NULL);
-	}
-	if (have_hits)
-		mtpe_ac_hits_dispose(&hits);
+	free(resume);
+	for (size_t i = 0; i < c->nrules && !R->error; i++)
+		if (c->rules[i].builtin != BUILTIN_NONE && wanted(&c->rules[i], which))
+			run_builtin(R, i);
 }
 
 static void run_dispose(struct run *R)

@@ -75,9 +75,10 @@ struct rule {
 };
 
 /* The spelling verdict for one distinct word (cached per checker). */
-enum spell_kind { SPELL_OK, SPELL_NAME, SPELL_MISSPELLED };
+enum spell_kind { SPELL_OK, SPELL_NAME, SPELL_MISSPELLED, SPELL_SKIP /* not for the speller: codes, acronyms, other scripts */ };
 struct spell_verdict {
 	enum spell_kind kind;
+	int shape;    /* enum case_shape of the word */
 	char **sugg;  /* NULL-terminated, may be NULL */
 };
 

@@ -166,8 +166,8 @@ int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *e
 	memset(out, 0, sizeof(*out));
 	if (len == 0)
 		return 0;
-	if (len >= UINT32_MAX)
-		return mtpe_error_set(err, MTPE_ETOOBIG, "text of %zu bytes is too large to segment (4 GiB at most)", len);
+	if (len > MTPE_SEGMENT_MAX_TEXT)
+		return mtpe_error_set(err, MTPE_ETOOBIG, "text of %zu bytes is too large to segment (1 GiB at most)", len);
 	ut = utext_openUTF8(NULL, text, (int64_t)len, &st);
 	sb = cached_iter(UBRK_SENTENCE, &st);
 	if (U_FAILURE(st)) {
@@ -219,8 +219,14 @@ cleanup:
 		utext_close(ut);
 	if (error == MTPE_ENOMEM)
 		mtpe_error_set(err, error, "out of memory");
-	if (error < 0)
+	if (error < 0) {
 		mtpe_segments_dispose(out);
+	} else if (out->nwords && capw > out->nwords + out->nwords / 16) {
+		/* the array grew by doubling: give back the unused tail (it is the biggest thing held) */
+		mtpe_word *w = realloc(out->words, out->nwords * sizeof(mtpe_word));
+		if (w)
+			out->words = w;
+	}
 	return error;
 }
 

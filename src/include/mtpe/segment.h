@@ -17,11 +17,16 @@ typedef enum mtpe_word_kind {
 	MTPE_WORD_OTHER = 3   /* kana, ideographs */
 } mtpe_word_kind;
 
-/* Words are many (a tenth of the text's bytes): 32-bit offsets keep them at 12 bytes. */
+/*
+ * Words are many (a sixth of the text's bytes): 8 bytes each, so a text to
+ * segment is at most MTPE_SEGMENT_MAX_TEXT bytes (offsets of 30 bits).
+ */
 typedef struct mtpe_word {
-	uint32_t start, end;
-	uint32_t kind;  /* mtpe_word_kind */
+	uint32_t start;
+	uint32_t end : 30;
+	uint32_t kind : 2;  /* mtpe_word_kind */
 } mtpe_word;
+#define MTPE_SEGMENT_MAX_TEXT (((size_t)1 << 30) - 1)
 
 typedef struct mtpe_segments {
 	mtpe_span *sentences; size_t nsentences;
