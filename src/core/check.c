@@ -538,6 +538,7 @@ struct run {
 	bool capset_built;
 	mtpe_findings *out;
 	int error;
+	bool borrowed;        /* seg and skip point into another run's arrays */
 };
 
 static bool overlaps_skip(const struct run *R, size_t s, size_t e)
@@ -1826,8 +1827,10 @@ static void run_rules(struct run *R, int which)
 
 static void run_dispose(struct run *R)
 {
-	mtpe_segments_dispose(&R->seg);
-	free(R->skip);
+	if (!R->borrowed) {
+		mtpe_segments_dispose(&R->seg);
+		free(R->skip);
+	}
 	strmap_dispose(&R->capset, NULL);
 }
 
@@ -1866,6 +1869,9 @@ static int check_region(mtpe_checker *c, const mtpe_doc *doc, const mtpe_region 
 
 /* Regions shorter than this are checked by one thread. */
 #define PARALLEL_MIN_TEXT MTPE_PARALLEL_MIN_TEXT
+/* A long region is cut into pieces of about this size (at least one per thread), so threads stay busy. */
+#define PARALLEL_PIECE ((size_t)4 << 20)
+#define PARALLEL_MAX_PIECES 256
 
 struct chunk {
 	struct run R;
@@ -1874,84 +1880,145 @@ struct chunk {
 	int error;
 };
 
-static void *chunk_worker(void *arg)
+/*
+ * The work of one region shared by the threads: first every piece is
+ * segmented; then the tasks are the pieces' local rules and, each on its own,
+ * the document-level rules over the merged segments. A thread claims the next
+ * task and runs it with its own checker (a checker is never shared).
+ */
+struct par {
+	pthread_mutex_t lock;
+	size_t next, ntasks;
+	int phase;                    /* 1 segment, 2 rules */
+	struct chunk *k;
+	size_t nk;
+	struct run *G;                /* the merged segments (phase 2) */
+	size_t *global;               /* indexes of the document-level rules */
+	struct chunk *gk;             /* their runs and findings */
+	size_t nglobal;
+	mtpe_checker *const *cs;
+};
+
+struct par_thread {
+	struct par *P;
+	mtpe_checker *c;
+};
+
+static void *par_worker(void *arg)
 {
-	struct chunk *k = arg;
-	if ((k->error = prepare(&k->R, &k->err)) == 0) {
-		run_rules(&k->R, 1);
-		if (k->R.error)
-			k->error = mtpe_error_set(&k->err, k->R.error, "out of memory");
+	struct par_thread *T = arg;
+	struct par *P = T->P;
+	for (;;) {
+		pthread_mutex_lock(&P->lock);
+		size_t j = P->next < P->ntasks ? P->next++ : P->ntasks;
+		pthread_mutex_unlock(&P->lock);
+		if (j >= P->ntasks)
+			break;
+		struct chunk *k = j < P->nk ? &P->k[j] : &P->gk[j - P->nk];
+		k->R.c = T->c;
+		if (P->phase == 1) {
+			k->error = prepare(&k->R, &k->err);
+		} else if (j < P->nk) {
+			run_rules(&k->R, 1);
+			if (k->R.error)
+				k->error = mtpe_error_set(&k->err, k->R.error, "out of memory");
+		} else {
+			run_builtin(&k->R, P->global[j - P->nk]);
+			if (k->R.error)
+				k->error = mtpe_error_set(&k->err, k->R.error, "out of memory");
+		}
 	}
 	return NULL;
 }
 
+/* Runs P's tasks (0..ntasks) in n threads, the caller's among them. */
+static void par_run(struct par *P, size_t ntasks, int phase, size_t n)
+{
+	P->next = 0;
+	P->ntasks = ntasks;
+	P->phase = phase;
+	struct par_thread T[PARALLEL_MAX_PIECES];
+	pthread_t th[PARALLEL_MAX_PIECES];
+	bool started[PARALLEL_MAX_PIECES] = { false };
+	if (n > PARALLEL_MAX_PIECES)
+		n = PARALLEL_MAX_PIECES;
+	for (size_t i = 0; i < n; i++) {
+		T[i].P = P;
+		T[i].c = P->cs[i];
+	}
+	for (size_t i = 1; i < n; i++)
+		started[i] = pthread_create(&th[i], NULL, par_worker, &T[i]) == 0;
+	par_worker(&T[0]);
+	for (size_t i = 1; i < n; i++)
+		if (started[i])
+			pthread_join(th[i], NULL);
+}
+
 /*
- * Splits a long region at line ends into one chunk per checker; each thread
- * segments its chunk and runs the local rules with its own checker; then the
- * first checker runs the document-level rules over the merged segments. The
+ * Splits a long region at line ends into pieces; the threads segment them,
+ * the segments are merged, and then the threads run the pieces' local rules
+ * and the document-level rules (over the merged segments) side by side. The
  * findings equal those of one thread (tests/scripts/jobs-equivalence.sh).
  */
 static int check_region_parallel(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, const mtpe_region *reg,
 				 mtpe_findings *out, size_t *words, mtpe_error *err)
 {
 	size_t len = reg->text_len;
-	struct chunk *k = mtpe_calloc(n, sizeof(*k));
-	pthread_t *th = mtpe_calloc(n, sizeof(*th));
-	bool *started = mtpe_calloc(n, sizeof(bool));
-	int error = 0;
-	if (!k || !th || !started) {
-		free(k);
-		free(th);
-		free(started);
+	size_t nk = len / PARALLEL_PIECE;
+	if (nk < n)
+		nk = n;
+	if (nk > PARALLEL_MAX_PIECES)
+		nk = PARALLEL_MAX_PIECES;
+	struct par P;
+	memset(&P, 0, sizeof(P));
+	P.cs = cs;
+	P.k = mtpe_calloc(nk, sizeof(*P.k));
+	P.global = mtpe_calloc(cs[0]->nrules ? cs[0]->nrules : 1, sizeof(size_t));
+	P.gk = mtpe_calloc(cs[0]->nrules ? cs[0]->nrules : 1, sizeof(*P.gk));
+	if (!P.k || !P.global || !P.gk) {
+		free(P.k);
+		free(P.global);
+		free(P.gk);
 		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 	}
+	pthread_mutex_init(&P.lock, NULL);
+	int error = 0;
 	size_t from = 0;
-	for (size_t i = 0; i < n; i++) {
-		size_t to = i + 1 == n ? len : (len / n) * (i + 1);
+	for (size_t i = 0; i < nk; i++) {
+		size_t to = i + 1 == nk ? len : (len / nk) * (i + 1);
 		if (to < from)
 			to = from;
-		if (i + 1 < n) {
+		if (i + 1 < nk) {
 			const char *nl = memchr(reg->text + to, '\n', len - to);
 			to = nl ? (size_t)(nl - reg->text) + 1 : len;
 		}
-		run_init(&k[i].R, cs[i], doc, reg, from, to, &k[i].fs);
-		mtpe_error_clear(&k[i].err);
+		run_init(&P.k[i].R, cs[0], doc, reg, from, to, &P.k[i].fs);
+		mtpe_error_clear(&P.k[i].err);
 		from = to;
 	}
-	for (size_t i = 1; i < n; i++)
-		started[i] = pthread_create(&th[i], NULL, chunk_worker, &k[i]) == 0;
-	chunk_worker(&k[0]);
-	for (size_t i = 1; i < n; i++) {
-		if (started[i])
-			pthread_join(th[i], NULL);
-		else
-			chunk_worker(&k[i]);
-	}
-	/* merge: findings, and the segments for the document-level rules */
+	P.nk = nk;
+	par_run(&P, nk, 1, n);
+	/* merge the segments; the pieces then borrow their parts of the merged arrays */
 	struct run G;
 	run_init(&G, cs[0], doc, reg, 0, len, out);
-	size_t ns = 0, nw = 0, nk = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (k[i].error && !error) {
-			error = k[i].error;
+	size_t ns = 0, nw = 0, nsk = 0;
+	for (size_t i = 0; i < nk; i++) {
+		if (P.k[i].error && !error) {
+			error = P.k[i].error;
 			if (err)
-				*err = k[i].err;
+				*err = P.k[i].err;
 		}
-		ns += k[i].R.seg.nsentences;
-		nw += k[i].R.seg.nwords;
-		nk += k[i].R.nskip;
+		ns += P.k[i].R.seg.nsentences;
+		nw += P.k[i].R.seg.nwords;
+		nsk += P.k[i].R.nskip;
 	}
-	/* grow the first chunk's arrays (realloc can extend them in place) and append the others */
-	G.seg.sentences = k[0].R.seg.sentences;
-	G.seg.nsentences = k[0].R.seg.nsentences;
-	G.seg.words = k[0].R.seg.words;
-	G.seg.nwords = k[0].R.seg.nwords;
-	G.skip = k[0].R.skip;
-	G.nskip = k[0].R.nskip;
-	k[0].R.seg.sentences = NULL;
-	k[0].R.seg.words = NULL;
-	k[0].R.skip = NULL;
-	k[0].R.seg.nsentences = k[0].R.seg.nwords = k[0].R.nskip = 0;
+	/* grow the first piece's arrays (realloc can extend them in place) and append the others */
+	G.seg = P.k[0].R.seg;
+	G.skip = P.k[0].R.skip;
+	G.nskip = P.k[0].R.nskip;
+	P.k[0].R.seg.sentences = NULL; /* now G's; the counts stay */
+	P.k[0].R.seg.words = NULL;
+	P.k[0].R.skip = NULL;
 	if (!error) {
 		mtpe_span *a = mtpe_realloc(G.seg.sentences, (ns ? ns : 1) * sizeof(mtpe_span));
 		if (a)
@@ -1959,43 +2026,91 @@ static int check_region_parallel(mtpe_checker *const *cs, size_t n, const mtpe_d
 		mtpe_word *b = mtpe_realloc(G.seg.words, (nw ? nw : 1) * sizeof(mtpe_word));
 		if (b)
 			G.seg.words = b;
-		mtpe_span *c2 = mtpe_realloc(G.skip, (nk ? nk : 1) * sizeof(mtpe_span));
+		mtpe_span *c2 = mtpe_realloc(G.skip, (nsk ? nsk : 1) * sizeof(mtpe_span));
 		if (c2)
 			G.skip = c2;
 		if (!a || !b || !c2)
 			error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (!error && i > 0) {
-			if (k[i].R.seg.nsentences)
-				memcpy(G.seg.sentences + G.seg.nsentences, k[i].R.seg.sentences, k[i].R.seg.nsentences * sizeof(mtpe_span));
-			G.seg.nsentences += k[i].R.seg.nsentences;
-			if (k[i].R.seg.nwords)
-				memcpy(G.seg.words + G.seg.nwords, k[i].R.seg.words, k[i].R.seg.nwords * sizeof(mtpe_word));
-			G.seg.nwords += k[i].R.seg.nwords;
-			if (k[i].R.nskip)
-				memcpy(G.skip + G.nskip, k[i].R.skip, k[i].R.nskip * sizeof(mtpe_span));
-			G.nskip += k[i].R.nskip;
+	size_t *so = mtpe_calloc(nk + 1, sizeof(size_t)), *wo = mtpe_calloc(nk + 1, sizeof(size_t)),
+	       *ko = mtpe_calloc(nk + 1, sizeof(size_t));
+	if (!error && (!so || !wo || !ko))
+		error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+	for (size_t i = 0; i < nk; i++) {
+		struct run *R = &P.k[i].R;
+		if (!error) {
+			so[i] = i ? G.seg.nsentences : 0;
+			wo[i] = i ? G.seg.nwords : 0;
+			ko[i] = i ? G.nskip : 0;
+			if (i > 0) {
+				if (R->seg.nsentences)
+					memcpy(G.seg.sentences + G.seg.nsentences, R->seg.sentences, R->seg.nsentences * sizeof(mtpe_span));
+				G.seg.nsentences += R->seg.nsentences;
+				if (R->seg.nwords)
+					memcpy(G.seg.words + G.seg.nwords, R->seg.words, R->seg.nwords * sizeof(mtpe_word));
+				G.seg.nwords += R->seg.nwords;
+				if (R->nskip)
+					memcpy(G.skip + G.nskip, R->skip, R->nskip * sizeof(mtpe_span));
+				G.nskip += R->nskip;
+			}
 		}
-		for (size_t f = 0; !error && f < k[i].fs.len; f++)
-			if (mtpe_findings_push(out, &k[i].fs.items[f]) < 0)
-				error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
-		if (!error)
-			k[i].fs.len = 0;
-		mtpe_findings_dispose(&k[i].fs);
-		run_dispose(&k[i].R); /* freed as soon as copied */
+		if (i > 0) { /* freed as soon as copied */
+			size_t nsent = R->seg.nsentences, nword = R->seg.nwords, nskip = R->nskip;
+			mtpe_segments_dispose(&R->seg);
+			free(R->skip);
+			R->skip = NULL;
+			R->seg.nsentences = nsent;
+			R->seg.nwords = nword;
+			R->nskip = nskip;
+		}
 	}
 	if (!error) {
+		for (size_t i = 0; i < nk; i++) {
+			struct run *R = &P.k[i].R;
+			R->seg.sentences = G.seg.sentences + so[i];
+			R->seg.words = G.seg.words + wo[i];
+			R->skip = G.skip + ko[i];
+			R->borrowed = true;
+		}
+		for (size_t i = 0; i < cs[0]->nrules; i++)
+			if (wanted(&cs[0]->rules[i], 2)) {
+				struct chunk *g = &P.gk[P.nglobal];
+				g->R = G;
+				g->R.out = &g->fs;
+				g->R.borrowed = true;
+				memset(&g->R.capset, 0, sizeof(g->R.capset));
+				g->R.capset_built = false;
+				mtpe_error_clear(&g->err);
+				P.global[P.nglobal++] = i;
+			}
+		P.G = &G;
+		par_run(&P, nk + P.nglobal, 2, n);
 		if (words)
 			*words += G.seg.nwords;
-		run_rules(&G, 2);
-		if (G.error)
-			error = mtpe_error_set(err, G.error, "out of memory");
+	}
+	for (size_t i = 0; i < nk + P.nglobal; i++) {
+		struct chunk *k = i < nk ? &P.k[i] : &P.gk[i - nk];
+		if (k->error && !error) {
+			error = k->error;
+			if (err)
+				*err = k->err;
+		}
+		for (size_t f = 0; !error && f < k->fs.len; f++)
+			if (mtpe_findings_push(out, &k->fs.items[f]) < 0)
+				error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+		if (!error)
+			k->fs.len = 0;
+		mtpe_findings_dispose(&k->fs);
+		run_dispose(&k->R); /* what a piece still owns after a failed merge is NULL */
 	}
 	run_dispose(&G);
-	free(k);
-	free(th);
-	free(started);
+	pthread_mutex_destroy(&P.lock);
+	free(so);
+	free(wo);
+	free(ko);
+	free(P.k);
+	free(P.global);
+	free(P.gk);
 	return error;
 }
 

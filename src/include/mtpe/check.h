@@ -55,7 +55,7 @@ int mtpe_checker_check(mtpe_checker *c, const mtpe_doc *doc, mtpe_findings *out,
  * plain-text regions are split at line ends and checked in n threads (one
  * checker each); the findings are the same as with one checker.
  */
-/* Regions shorter than this are checked by one thread: each thread costs a checker (~30 MB). */
+/* Regions shorter than this are checked by one thread: each thread costs a checker (~20 MB). */
 #define MTPE_PARALLEL_MIN_TEXT ((size_t)2 << 20)
 int mtpe_checker_check_parallel(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, mtpe_findings *out,
 				size_t *words, mtpe_error *err);
