@@ -160,11 +160,9 @@ static pcre2_code *compile_simple(const char *pat, bool caseless)
 {
 	int ec;
 	PCRE2_SIZE eo;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-				       PCRE2_UTF | PCRE2_UCP | (caseless ? PCRE2_CASELESS : 0), &ec, &eo, NULL);
-	if (re)
-		pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-	return re;
+	/* JIT-compiled with the rules, once the texts are long enough (prepare) */
+	return pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+			     PCRE2_UTF | PCRE2_UCP | (caseless ? PCRE2_CASELESS : 0), &ec, &eo, NULL);
 }
 
 static int open_tsv(mtpe_checker *c, const char *name, FILE **f, char *path, size_t plen, mtpe_error *err)
@@ -336,7 +334,7 @@ static int prepare_builtin(mtpe_checker *c, struct rule *r, mtpe_error *err)
 		return load_glossary(c, err);
 	case BUILTIN_SRC_NUMBERS: case BUILTIN_SRC_UNTRANSLATED: case BUILTIN_SRC_PLACEHOLDERS:
 	case BUILTIN_SRC_BRACKETS: case BUILTIN_SRC_NEGATION: case BUILTIN_SRC_GLOSSARY:
-		return c->srcctx ? 0 : mtpe_source_ctx_new(&c->srcctx, c->data_dir, err);
+		return 0; /* the source-check context is made when a text with a source comes (run_source_check) */
 	case BUILTIN_NAME_CASE:
 		if (!mtpe_rules__list(c, "titles", err) || !mtpe_rules__list(c, "given-names", err) ||
 		    !mtpe_rules__list(c, "surnames-english", err))
@@ -1709,8 +1707,14 @@ static void src_emit(void *data, size_t s, size_t e, const char *message, const 
 static void run_source_check(struct run *R, const struct rule *r)
 {
 	struct src_run x = { R, r };
-	if (!R->reg->source || !R->c->srcctx)
+	if (!R->reg->source)
 		return;
+	if (!R->c->srcctx && !R->c->srcctx_error.code && mtpe_source_ctx_new(&R->c->srcctx, R->c->data_dir, &R->c->srcctx_error) < 0)
+		R->c->srcctx_error.code = R->c->srcctx_error.code ? R->c->srcctx_error.code : MTPE_ENOMEM;
+	if (!R->c->srcctx) {
+		R->error = R->c->srcctx_error.code;
+		return;
+	}
 	switch (r->builtin) {
 	case BUILTIN_SRC_NUMBERS: mtpe_source_check_numbers(R->c->srcctx, R->doc, R->reg, src_emit, &x); break;
 	case BUILTIN_SRC_UNTRANSLATED: mtpe_source_check_untranslated(R->c->srcctx, R->doc, R->reg, src_emit, &x); break;
@@ -1763,6 +1767,14 @@ static void run_builtin(struct run *R, size_t i)
 /* Segments t[from, to) into R->seg with region offsets, and finds the URL-like spans there. */
 static int prepare(struct run *R, mtpe_error *err)
 {
+	mtpe_checker *c = R->c;
+	if (!c->aux_jit && c->text_seen + (R->n - R->from) >= JIT_MIN_TEXT) {
+		c->aux_jit = true;
+		if (c->skip_re)
+			pcre2_jit_compile(c->skip_re, PCRE2_JIT_COMPLETE);
+		if (c->glossary_re)
+			pcre2_jit_compile(c->glossary_re, PCRE2_JIT_COMPLETE);
+	}
 	int error = mtpe_segment(&R->seg, R->t + R->from, R->n - R->from, err);
 	if (error < 0)
 		return error;
@@ -1847,6 +1859,17 @@ static void run_init(struct run *R, mtpe_checker *c, const mtpe_doc *doc, const 
 	R->out = out;
 }
 
+/* The error of a run: the source checks' context that could not be made, or out of memory. */
+static int run_error(mtpe_checker *c, mtpe_error *err, int error)
+{
+	if (c->srcctx_error.code && error == c->srcctx_error.code) {
+		if (err)
+			*err = c->srcctx_error;
+		return error;
+	}
+	return mtpe_error_set(err, error, "out of memory");
+}
+
 static int check_region(mtpe_checker *c, const mtpe_doc *doc, const mtpe_region *reg, mtpe_findings *out,
 			size_t *words, mtpe_error *err)
 {
@@ -1861,7 +1884,7 @@ static int check_region(mtpe_checker *c, const mtpe_doc *doc, const mtpe_region 
 	error = R.error;
 	run_dispose(&R);
 	if (error)
-		return mtpe_error_set(err, error, "out of memory");
+		return run_error(c, err, error);
 	return 0;
 }
 
@@ -1921,11 +1944,11 @@ static void *par_worker(void *arg)
 		} else if (j < P->nk) {
 			run_rules(&k->R, 1);
 			if (k->R.error)
-				k->error = mtpe_error_set(&k->err, k->R.error, "out of memory");
+				k->error = run_error(T->c, &k->err, k->R.error);
 		} else {
 			run_builtin(&k->R, P->global[j - P->nk]);
 			if (k->R.error)
-				k->error = mtpe_error_set(&k->err, k->R.error, "out of memory");
+				k->error = run_error(T->c, &k->err, k->R.error);
 		}
 	}
 	return NULL;

@@ -20,6 +20,7 @@ struct wordlist {
 	size_t n;
 	strmap lower;  /* lower-cased entry -> 1 */
 	strmap exact;  /* entry as written -> 1 */
+	char *alt;     /* the list as a regex group, once a pattern used it */
 };
 
 enum cond_kind {
@@ -108,6 +109,8 @@ struct mtpe_checker {
 	pcre2_code *skip_re;      /* URLs, e-mail, handles, tags */
 	struct mtpe_ac *ac;       /* prefilter over all rules' literals (prefilter.h), built on first long text */
 	bool ac_tried;
+	bool aux_jit;             /* skip_re and glossary_re JIT-compiled (after JIT_MIN_TEXT) */
+	mtpe_error srcctx_error;  /* why the source-check context could not be made */
 };
 
 /* rules.c */

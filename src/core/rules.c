@@ -41,6 +41,7 @@ void mtpe_rules__free_list(struct wordlist *l)
 	for (size_t i = 0; i < l->n; i++)
 		free(l->entries[i]);
 	free(l->entries);
+	free(l->alt);
 	strmap_dispose(&l->lower, NULL);
 	strmap_dispose(&l->exact, NULL);
 	free(l->name);
@@ -149,6 +150,32 @@ static void put_escaped(mtpe_buf *b, const char *s)
 }
 
 /* Expands {list} references in a pattern; returns a new string or NULL (err set). */
+/* A list as a regex group, longest entries first (made once per list, then reused). */
+static char *list_alternation(const struct wordlist *l)
+{
+	mtpe_buf b = MTPE_BUF_INIT;
+	char **sorted = mtpe_malloc((l->n ? l->n : 1) * sizeof(char *));
+	if (!sorted)
+		return NULL;
+	memcpy(sorted, l->entries, l->n * sizeof(char *));
+	qsort(sorted, l->n, sizeof(char *), cmp_len_desc);
+	mtpe_buf_puts(&b, "(?:");
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			mtpe_buf_putc(&b, '|');
+		put_escaped(&b, sorted[i]);
+	}
+	if (!l->n)
+		mtpe_buf_puts(&b, "(*FAIL)");
+	mtpe_buf_putc(&b, ')');
+	free(sorted);
+	if (b.oom) {
+		mtpe_buf_dispose(&b);
+		return NULL;
+	}
+	return mtpe_buf_detach(&b);
+}
+
 static char *expand_lists(mtpe_checker *c, const char *pat, const char *file, const yaml_node_t *node,
 			  mtpe_error *err)
 {
@@ -184,24 +211,12 @@ static char *expand_lists(mtpe_checker *c, const char *pat, const char *file, co
 					fail_at(err, file, node, MTPE_ENOTFOUND, "%s", msg);
 					return NULL;
 				}
-				char **sorted = mtpe_malloc((l->n ? l->n : 1) * sizeof(char *));
-				if (!sorted) {
+				if (!l->alt && !(l->alt = list_alternation(l))) {
 					mtpe_buf_dispose(&b);
 					mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 					return NULL;
 				}
-				memcpy(sorted, l->entries, l->n * sizeof(char *));
-				qsort(sorted, l->n, sizeof(char *), cmp_len_desc);
-				mtpe_buf_puts(&b, "(?:");
-				for (size_t i = 0; i < l->n; i++) {
-					if (i)
-						mtpe_buf_putc(&b, '|');
-					put_escaped(&b, sorted[i]);
-				}
-				if (!l->n)
-					mtpe_buf_puts(&b, "(*FAIL)");
-				mtpe_buf_putc(&b, ')');
-				free(sorted);
+				mtpe_buf_puts(&b, l->alt);
 				p = e + 1;
 				continue;
 			}
