@@ -34,6 +34,12 @@ static bool want_color(const char *when)
 	return isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && term && strcmp(term, "dumb");
 }
 
+static void flush_out(mtpe_buf *b);
+static void flush_ctx(mtpe_format_ctx *ctx)
+{
+	flush_out(ctx->out);
+}
+
 static void flush_out(mtpe_buf *b)
 {
 	if (b->len)
@@ -269,7 +275,7 @@ int cmd_check(int argc, char **argv)
 				nthreads++;
 
 	mtpe_buf out = MTPE_BUF_INIT;
-	mtpe_format_ctx ctx = { &out, want_color(color), true, chk, NULL };
+	mtpe_format_ctx ctx = { &out, want_color(color), true, chk, NULL, flush_ctx };
 	mtpe_summary sum;
 	memset(&sum, 0, sizeof(sum));
 	bool runtime_error = false, failed = false;

@@ -1,5 +1,6 @@
 /* main.c - the mtpe executable: dispatch to subcommands (git builtin style). */
 #include <locale.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,6 +32,14 @@ static void usage(FILE *to)
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	/*
+	 * A long file is checked piece by piece: each piece's arrays (megabytes) are
+	 * freed when it is done. Fixed thresholds send such blocks to mmap and give
+	 * freed memory back, where glibc's adaptive ones would keep it (peak memory
+	 * on 100 MB: -8%; bench/bench.py).
+	 */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+	mallopt(M_TRIM_THRESHOLD, 1 << 20);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -123,9 +123,16 @@ void mtpe_checker_free(mtpe_checker *c)
 	if (!c)
 		return;
 	if (c->timing) /* a developer's profile, asked for with MTPE_RULE_TIMES=1 */
-		for (size_t i = 0; i < c->nrules; i++)
-			fprintf(stderr, "%10.3f ms %6.1f%% %s%s\n", c->rules[i].seconds * 1e3, c->rules[i].scanned * 100.0 / (c->text_seen ? c->text_seen : 1), c->rules[i].id,
+		for (size_t i = 0; i < c->nrules; i++) {
+			size_t jit = 0, sz = 0;
+			if (c->rules[i].re) {
+				pcre2_pattern_info(c->rules[i].re, PCRE2_INFO_JITSIZE, &jit);
+				pcre2_pattern_info(c->rules[i].re, PCRE2_INFO_SIZE, &sz);
+			}
+			fprintf(stderr, "%10.3f ms %6.1f%% %7zu KiB %s%s\n", c->rules[i].seconds * 1e3,
+				c->rules[i].scanned * 100.0 / (c->text_seen ? c->text_seen : 1), (jit + sz) >> 10, c->rules[i].id,
 				c->rules[i].re && !c->rules[i].nanchors ? "  (no prefilter)" : "");
+		}
 	for (size_t i = 0; i < c->nrules; i++)
 		mtpe_rules__free_rule(&c->rules[i]);
 	free(c->rules);
@@ -1180,18 +1187,105 @@ static void add_case_finding(struct run *R, const struct rule *r, size_t s, size
 	add_finding(R, r, r->severity, s, e, msg, repl, fix ? 1 : 0);
 }
 
-static void run_name_case(struct run *R, const struct rule *r)
+/*
+ * ---- document-level rules ------------------------------------------------
+ *
+ * name-case, variant-mix and name-variants judge a word by the whole document.
+ * Each piece of the text (check_region) gathers what they need into a
+ * struct docstats while its words are at hand; at the end the pieces' stats
+ * are merged in text order and the findings decided, so the document's words
+ * are never all held at once. The result is what one pass over the whole
+ * document gives (tests/scripts/jobs-equivalence.sh splits a file in pieces).
+ */
+
+struct vhit { size_t start, end; const char *other; bool gb; };
+struct nform { size_t start, end, count; char *key; bool base; };
+struct nocc { size_t start, end; };
+struct ncand {
+	size_t start, end, after;  /* after: the first byte after the spaces that follow */
+	bool flagged, det_before, base_ok, title_next;
+	bool first, last;          /* first / last word of its piece: neighbours decided at the end */
+};
+
+struct docstats {
+	struct vhit *vh; size_t nvh, capvh, nus, ngb;        /* variant-mix */
+	struct nform *nf; size_t nnf, capnf;                 /* name-variants: forms in order of first use */
+	strmap formix;                                       /* ... text -> index + 1 */
+	struct nocc *occ; size_t nocc, capocc;               /* ... every occurrence of a form */
+	strmap names, persons;                               /* name-case: lower-cased surnames shown to be names */
+	struct ncand *cand; size_t ncand, capcand;           /* ... lower-case surnames to decide at the end */
+	bool has_words;
+	size_t fws, fwe, lws, lwe;                           /* the piece's first and last word */
+};
+
+static void docstats_dispose(struct docstats *st)
+{
+	free(st->vh);
+	for (size_t i = 0; i < st->nnf; i++)
+		free(st->nf[i].key);
+	free(st->nf);
+	strmap_dispose(&st->formix, NULL);
+	free(st->occ);
+	strmap_dispose(&st->names, NULL);
+	strmap_dispose(&st->persons, NULL);
+	free(st->cand);
+	memset(st, 0, sizeof(*st));
+}
+
+/* Appends *val to arr (n, cap); 0 or MTPE_ENOMEM. */
+static int grow_push(void **arr, size_t *n, size_t *cap, size_t size, const void *val)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		void *na = mtpe_realloc(*arr, nc * size);
+		if (!na)
+			return MTPE_ENOMEM;
+		*arr = na;
+		*cap = nc;
+	}
+	memcpy((char *)*arr + *n * size, val, size);
+	(*n)++;
+	return 0;
+}
+#define PUSH_TO(R, arr, n, cap, val) \
+	do { if (grow_push((void **)&(arr), &(n), &(cap), sizeof(*(arr)), &(val)) < 0) (R)->error = MTPE_ENOMEM; } while (0)
+
+static void put_lower(struct run *R, strmap *m, const char *s, size_t n)
+{
+	size_t ln;
+	char *low = lower_dup(s, n, &ln);
+	if (!low || strmap_put(m, low, ln, (void *)1) < 0)
+		R->error = MTPE_ENOMEM;
+	free(low);
+}
+
+/* name-case: does the word q after a lower-case surname make it read as a person? */
+static void next_word_verdict(const struct run *R, size_t qs0, size_t qe0, size_t after, bool *base_ok, bool *title_next)
+{
+	const char *qs = R->t + qs0;
+	size_t qn = qe0 - qs0;
+	if (shape_of(qs, qn) == SHAPE_LOWER && qn > 3 &&
+	    (!strncmp(qs + qn - 2, "ed", 2) || (qs[qn - 1] == 's' && qs[qn - 2] != 's') ||
+	     word_in(qs, qn, (const char *const[]){ "said", "told", "wrote", "met", "sent", "took", "gave", "made", "spoke", "held", "became", "left", "won", "lost", "will", "would", "has", "had", "was", "is", NULL })))
+		*base_ok = true;
+	if (shape_of(qs, qn) == SHAPE_TITLE && qs0 == after)
+		*title_next = true; /* "trump Tower" is unclear; only with direct evidence */
+}
+
+/* name-case, in a piece: the direct evidence (findings now), and what the rest of the document decides. */
+static void collect_name_case(struct run *R, const struct rule *r, struct docstats *st)
 {
 	struct wordlist *titles = list_or_null(R->c, "titles"), *given = list_or_null(R->c, "given-names"),
 			*sur = list_or_null(R->c, "surnames-english");
 	if (!titles || !given || !sur)
 		return;
-	strmap names = { 0 };
 	bool *flagged = mtpe_calloc(R->seg.nwords ? R->seg.nwords : 1, sizeof(bool));
-	if (!flagged)
+	if (!flagged) {
+		R->error = MTPE_ENOMEM;
 		return;
+	}
 	/* pass 1: direct evidence */
-	for (size_t i = 0; i < R->seg.nwords; i++) {
+	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
 		const mtpe_word *w = &R->seg.words[i];
 		const char *s = R->t + w->start;
 		size_t n = w->end - w->start;
@@ -1235,19 +1329,12 @@ static void run_name_case(struct run *R, const struct rule *r)
 		if (why) {
 			add_case_finding(R, r, w->start, w->end, why);
 			flagged[i] = true;
-			if (surname) {
-				size_t ln;
-				char *low = lower_dup(s, n, &ln);
-				if (low) {
-					strmap_put(&names, low, ln, (void *)1);
-					free(low);
-				}
-			}
+			if (surname)
+				put_lower(R, &st->names, s, n);
 		}
 	}
 	/* a surname capitalized right after a given name or title elsewhere ("Donald Trump") is evidence too */
-	strmap persons = { 0 };
-	for (size_t i = 1; i < R->seg.nwords; i++) {
+	for (size_t i = 1; i < R->seg.nwords && !R->error; i++) {
 		const mtpe_word *w = &R->seg.words[i], *p = &R->seg.words[i - 1];
 		const char *s = R->t + w->start, *ps = R->t + p->start;
 		size_t n = w->end - w->start, pn = p->end - p->start;
@@ -1257,58 +1344,88 @@ static void run_name_case(struct run *R, const struct rule *r)
 			continue;
 		if (shape_of(s, n) != SHAPE_TITLE || !in_list(sur, s, n, false))
 			continue;
-		{
-			size_t ln;
-			char *low = lower_dup(s, n, &ln);
-			if (low) {
-				strmap_put(&persons, low, ln, (void *)1);
-				free(low);
-			}
-		}
+		put_lower(R, &st->persons, s, n);
 	}
-	/* pass 2: other lower-case occurrences of a name established in this document */
-	for (size_t i = 0; (names.used || persons.used) && i < R->seg.nwords && !R->error; i++) {
+	/* pass 2 waits for the whole document: keep the lower-case surnames and their surroundings */
+	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
 		const mtpe_word *w = &R->seg.words[i];
 		const char *s = R->t + w->start;
 		size_t n = w->end - w->start;
-		if (flagged[i] || w->kind != MTPE_WORD_LETTER || !islower((unsigned char)s[0]))
+		if (w->kind != MTPE_WORD_LETTER || !islower((unsigned char)s[0]))
 			continue;
-		bool established = strmap_get(&names, s, n) != NULL;
-		bool capped = strmap_get(&persons, s, n) != NULL;
-		if (!established && !capped)
+		if (shape_of(s, n) != SHAPE_LOWER || word_in(s, n, modal_words) || !in_list(sur, s, n, false))
 			continue;
-		if (shape_of(s, n) != SHAPE_LOWER || word_in(s, n, modal_words))
-			continue;
+		struct ncand c;
+		memset(&c, 0, sizeof(c));
+		c.start = w->start;
+		c.end = w->end;
+		c.flagged = flagged[i];
 		/* looks like a person in this sentence: no determiner before, a verb or punctuation after */
 		if (i > 0) {
 			const mtpe_word *p = &R->seg.words[i - 1];
-			if (word_in(R->t + p->start, p->end - p->start, determiners))
-				continue;
-			/* adjectives before nouns: "brown bear" - require no lower-case noun right after */
+			c.det_before = word_in(R->t + p->start, p->end - p->start, determiners);
+		} else {
+			c.first = true;
 		}
-		bool ok = false;
 		size_t after = w->end;
 		while (after < R->n && R->t[after] == ' ')
 			after++;
+		c.after = after;
 		if (after >= R->n || strchr(",.;:!?)\"'", R->t[after]) || !strncmp(R->t + after, "\xE2\x80\x99", 3) ||
 		    !strncmp(R->t + after, "\xE2\x80\x9D", 3))
-			ok = true;
-		else if (i + 1 < R->seg.nwords) {
-			const mtpe_word *q = &R->seg.words[i + 1];
-			const char *qs = R->t + q->start;
-			size_t qn = q->end - q->start;
-			if (shape_of(qs, qn) == SHAPE_LOWER && qn > 3 &&
-			    (!strncmp(qs + qn - 2, "ed", 2) || (qs[qn - 1] == 's' && qs[qn - 2] != 's') ||
-			     word_in(qs, qn, (const char *const[]){ "said", "told", "wrote", "met", "sent", "took", "gave", "made", "spoke", "held", "became", "left", "won", "lost", "will", "would", "has", "had", "was", "is", NULL })))
-				ok = true;
-			if (shape_of(qs, qn) == SHAPE_TITLE && q->start == after && (established || capped))
-				ok = established; /* "trump Tower" is unclear; only with direct evidence */
-		}
-		if (ok)
-			add_case_finding(R, r, w->start, w->end,
-					 established ? "written as a name elsewhere in this document" : "written as a person's name elsewhere in this document");
+			c.base_ok = true;
+		else if (i + 1 < R->seg.nwords)
+			next_word_verdict(R, R->seg.words[i + 1].start, R->seg.words[i + 1].end, after, &c.base_ok, &c.title_next);
+		else
+			c.last = true;
+		PUSH_TO(R, st->cand, st->ncand, st->capcand, c);
 	}
 	free(flagged);
+}
+
+static void finish_name_case(struct run *G, const struct rule *r, struct docstats *sts, size_t nk)
+{
+	strmap names = { 0 }, persons = { 0 };
+	for (size_t k = 0; k < nk && !G->error; k++) {
+		for (size_t j = 0; j < sts[k].names.cap; j++)
+			if (sts[k].names.slots[j].key && strmap_put(&names, sts[k].names.slots[j].key, sts[k].names.slots[j].len, (void *)1) < 0)
+				G->error = MTPE_ENOMEM;
+		for (size_t j = 0; j < sts[k].persons.cap; j++)
+			if (sts[k].persons.slots[j].key && strmap_put(&persons, sts[k].persons.slots[j].key, sts[k].persons.slots[j].len, (void *)1) < 0)
+				G->error = MTPE_ENOMEM;
+	}
+	/* pass 2: other lower-case occurrences of a name established in this document */
+	for (size_t k = 0; (names.used || persons.used) && k < nk && !G->error; k++) {
+		for (size_t i = 0; i < sts[k].ncand && !G->error; i++) {
+			struct ncand *c = &sts[k].cand[i];
+			const char *s = G->t + c->start;
+			size_t n = c->end - c->start;
+			if (c->flagged)
+				continue;
+			bool established = strmap_get(&names, s, n) != NULL;
+			bool capped = strmap_get(&persons, s, n) != NULL;
+			if (!established && !capped)
+				continue;
+			size_t pk = k, nx = k;
+			if (c->first) { /* the word before is the last of an earlier piece */
+				while (pk > 0 && !sts[pk - 1].has_words)
+					pk--;
+				c->det_before = pk > 0 && word_in(G->t + sts[pk - 1].lws, sts[pk - 1].lwe - sts[pk - 1].lws, determiners);
+			}
+			if (c->det_before)
+				continue;
+			if (c->last) { /* the word after is the first of a later piece */
+				while (nx + 1 < nk && !sts[nx + 1].has_words)
+					nx++;
+				if (nx + 1 < nk)
+					next_word_verdict(G, sts[nx + 1].fws, sts[nx + 1].fwe, c->after, &c->base_ok, &c->title_next);
+			}
+			bool ok = c->title_next ? established : c->base_ok;
+			if (ok)
+				add_case_finding(G, r, c->start, c->end,
+						 established ? "written as a name elsewhere in this document" : "written as a person's name elsewhere in this document");
+		}
+	}
 	strmap_dispose(&names, NULL);
 	strmap_dispose(&persons, NULL);
 }
@@ -1324,11 +1441,9 @@ static char *match_case(const char *model, size_t mn, const char *repl)
 	return mtpe_strdup(repl);
 }
 
-static void run_variant_mix(struct run *R, const struct rule *r)
+/* variant-mix, in a piece: the words that have a counterpart in the other variety */
+static void collect_variant_mix(struct run *R, struct docstats *st)
 {
-	size_t nus = 0, ngb = 0, nhits = 0, cap = 0;
-	struct vhit { size_t w; const char *other; bool gb; } *hits = NULL;
-	/* one pass: collect the words that have a counterpart in the other variety */
 	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
 		const mtpe_word *w = &R->seg.words[i];
 		size_t n = w->end - w->start;
@@ -1343,53 +1458,46 @@ static void run_variant_mix(struct run *R, const struct rule *r)
 			continue;
 		if (us && strmap_get(&R->c->us2gb, low, n))
 			continue; /* the same spelling in both varieties */
-		if (nhits == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct vhit *nh = mtpe_realloc(hits, cap * sizeof(*nh));
-			if (!nh) {
-				R->error = MTPE_ENOMEM;
-				break;
-			}
-			hits = nh;
-		}
-		hits[nhits].w = i;
-		hits[nhits].other = us ? *us : *gb;
-		hits[nhits].gb = us != NULL;
-		nhits++;
+		struct vhit h = { w->start, w->end, us ? *us : *gb, us != NULL };
+		PUSH_TO(R, st->vh, st->nvh, st->capvh, h);
 		if (us)
-			ngb++;
+			st->ngb++;
 		else
-			nus++;
+			st->nus++;
 	}
-	if (nus && ngb) {
-		bool flag_gb = ngb <= nus, flag_us = nus <= ngb;
-		for (size_t k = 0; k < nhits && !R->error; k++) {
-			const mtpe_word *w = &R->seg.words[hits[k].w];
-			size_t n = w->end - w->start;
-			char msg[300];
-			if (hits[k].gb ? !flag_gb : !flag_us) {
-				/* the majority form: shown as info, so the whole mix is visible */
-				snprintf(msg, sizeof(msg), "%s spelling '%.*s'; this document mixes American and British spelling (%zu American, %zu British)",
-					 hits[k].gb ? "British" : "American", (int)n, R->t + w->start, nus, ngb);
-				add_finding(R, r, MTPE_SEV_INFO, w->start, w->end, msg, NULL, 0);
-				continue;
-			}
-			char *fix = match_case(R->t + w->start, n, hits[k].other);
-			snprintf(msg, sizeof(msg), "%s spelling '%.*s' in a document that also uses %s spellings (%zu American, %zu British); use '%s'",
-				 hits[k].gb ? "British" : "American", (int)n, R->t + w->start, hits[k].gb ? "American" : "British",
-				 nus, ngb, hits[k].other);
-			char *repl[1] = { fix };
-			add_finding(R, r, r->severity, w->start, w->end, msg, repl, fix ? 1 : 0);
-		}
-	}
-	free(hits);
 }
 
-/*
- * A key that folds the ways one Russian name is transliterated: ks/x,
- * yo/ye/e, and the endings -y/-i/-iy/-ii/-yi/-ey/-ei (Sergei, Sergey; Dmitry,
- * Dmitriy; Yuri, Yury; Aleksei, Alexey). Returns the key length (0 = no key).
- */
+static void finish_variant_mix(struct run *G, const struct rule *r, struct docstats *sts, size_t nk)
+{
+	size_t nus = 0, ngb = 0;
+	for (size_t k = 0; k < nk; k++) {
+		nus += sts[k].nus;
+		ngb += sts[k].ngb;
+	}
+	if (!nus || !ngb)
+		return;
+	bool flag_gb = ngb <= nus, flag_us = nus <= ngb;
+	for (size_t k = 0; k < nk; k++)
+		for (size_t j = 0; j < sts[k].nvh && !G->error; j++) {
+			const struct vhit *h = &sts[k].vh[j];
+			size_t n = h->end - h->start;
+			char msg[300];
+			if (h->gb ? !flag_gb : !flag_us) {
+				/* the majority form: shown as info, so the whole mix is visible */
+				snprintf(msg, sizeof(msg), "%s spelling '%.*s'; this document mixes American and British spelling (%zu American, %zu British)",
+					 h->gb ? "British" : "American", (int)n, G->t + h->start, nus, ngb);
+				add_finding(G, r, MTPE_SEV_INFO, h->start, h->end, msg, NULL, 0);
+				continue;
+			}
+			char *fix = match_case(G->t + h->start, n, h->other);
+			snprintf(msg, sizeof(msg), "%s spelling '%.*s' in a document that also uses %s spellings (%zu American, %zu British); use '%s'",
+				 h->gb ? "British" : "American", (int)n, G->t + h->start, h->gb ? "American" : "British",
+				 nus, ngb, h->other);
+			char *repl[1] = { fix };
+			add_finding(G, r, r->severity, h->start, h->end, msg, repl, fix ? 1 : 0);
+		}
+}
+
 static size_t name_key(const char *w, size_t n, char *key, size_t cap)
 {
 	size_t k = 0;
@@ -1421,31 +1529,20 @@ static size_t name_key(const char *w, size_t n, char *key, size_t cap)
 /* Two spellings of a name count as a mix only this close (bytes): about one news article. */
 #define NAME_WINDOW 3000
 
-struct name_form {
-	size_t word;   /* index of the first occurrence */
-	size_t count;
-	const char *key;
-	bool base;     /* the dictionary itself has this spelling */
-};
-
-static void run_name_variants(struct run *R, const struct rule *r)
+/* name-variants, in a piece: capitalized words the dictionary lacks, as forms (first use, count) and occurrences */
+static void collect_name_variants(struct run *R, struct docstats *st)
 {
-	strmap forms = { 0 };   /* spelling -> struct name_form * */
-	strmap best = { 0 };    /* key -> struct name_form * (the majority spelling) */
-	/* one entry per distinct name, in blocks that never move (the maps point into them) */
-	enum { NF_BLOCK = 1024 };
-	struct name_form **blocks = NULL;
-	size_t nall = 0, nblocks = 0;
-#define NF_AT(k) (&blocks[(k) / NF_BLOCK][(k) % NF_BLOCK])
-	for (size_t i = 0; i < R->seg.nwords; i++) {
+	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
 		const mtpe_word *w = &R->seg.words[i];
 		const char *s = R->t + w->start;
 		size_t n = w->end - w->start;
 		if (w->kind != MTPE_WORD_LETTER || n < 4 || n > 40 || !isupper((unsigned char)s[0]) || shape_of(s, n) != SHAPE_TITLE)
 			continue;
-		void **f = strmap_get(&forms, s, n);
+		struct nocc o = { w->start, w->end };
+		void **f = strmap_get(&st->formix, s, n);
 		if (f) {
-			((struct name_form *)*f)->count++;
+			st->nf[(size_t)(uintptr_t)*f - 1].count++;
+			PUSH_TO(R, st->occ, st->nocc, st->capocc, o);
 			continue;
 		}
 		if (dict_words(R, s, n))
@@ -1453,75 +1550,110 @@ static void run_name_variants(struct run *R, const struct rule *r)
 		char key[64];
 		if (!name_key(s, n, key, sizeof(key)))
 			continue;
-		if (nall == nblocks * NF_BLOCK) {
-			struct name_form **nb = mtpe_realloc(blocks, (nblocks + 1) * sizeof(*nb));
-			struct name_form *blk = mtpe_calloc(NF_BLOCK, sizeof(*blk));
-			if (nb)
-				blocks = nb;
-			if (!nb || !blk) {
-				free(blk);
-				R->error = MTPE_ENOMEM;
-				break;
+		struct nform nf = { w->start, w->end, 1, mtpe_strdup(key),
+				    R->c->speller && mtpe_speller_is_base_word(R->c->speller, s, n) };
+		if (!nf.key) {
+			R->error = MTPE_ENOMEM;
+			break;
+		}
+		PUSH_TO(R, st->nf, st->nnf, st->capnf, nf);
+		if (R->error) {
+			free(nf.key);
+			break;
+		}
+		if (strmap_put(&st->formix, s, n, (void *)(uintptr_t)st->nnf) < 0)
+			R->error = MTPE_ENOMEM;
+		PUSH_TO(R, st->occ, st->nocc, st->capocc, o);
+	}
+}
+
+struct gform {
+	size_t start, end, count;
+	const char *key;
+	bool base;
+	size_t *at; size_t nat, capat;  /* starts of its occurrences, in text order */
+};
+
+/* Is there an occurrence of g starting within NAME_WINDOW bytes of pos? */
+static bool occurs_near(const struct gform *g, size_t pos)
+{
+	size_t lo = 0, hi = g->nat, from = pos > NAME_WINDOW ? pos - NAME_WINDOW : 0;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (g->at[mid] < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < g->nat && g->at[lo] <= pos + NAME_WINDOW;
+}
+
+static void finish_name_variants(struct run *G, const struct rule *r, struct docstats *sts, size_t nk)
+{
+	strmap forms = { 0 };   /* spelling -> index + 1 into all */
+	strmap best = { 0 };    /* key -> struct gform * (the majority spelling) */
+	struct gform *all = NULL;
+	size_t nall = 0, capall = 0;
+	/* the forms in order of first use in the document, with their counts */
+	for (size_t k = 0; k < nk && !G->error; k++)
+		for (size_t j = 0; j < sts[k].nnf && !G->error; j++) {
+			const struct nform *nf = &sts[k].nf[j];
+			void **f = strmap_get(&forms, G->t + nf->start, nf->end - nf->start);
+			if (f) {
+				all[(size_t)(uintptr_t)*f - 1].count += nf->count;
+				continue;
 			}
-			blocks[nblocks++] = blk;
+			struct gform g = { nf->start, nf->end, nf->count, nf->key, nf->base, NULL, 0, 0 };
+			PUSH_TO(G, all, nall, capall, g);
+			if (!G->error && strmap_put(&forms, G->t + nf->start, nf->end - nf->start, (void *)(uintptr_t)nall) < 0)
+				G->error = MTPE_ENOMEM;
 		}
-		struct name_form *nf = NF_AT(nall);
-		nall++;
-		nf->word = i;
-		nf->count = 1;
-		nf->base = R->c->speller && mtpe_speller_is_base_word(R->c->speller, s, n);
-		strmap_put(&forms, s, n, nf);
-		void **b = strmap_get(&best, key, strlen(key));
-		if (!b) {
-			strmap_put(&best, key, strlen(key), nf);
-			b = strmap_get(&best, key, strlen(key));
-		}
-		nf->key = b ? ((strmap_slot *)((char *)b - offsetof(strmap_slot, val)))->key : NULL;
-	}
+	for (size_t k = 0; k < nall && !G->error; k++)
+		if (!strmap_get(&best, all[k].key, strlen(all[k].key)) &&
+		    strmap_put(&best, all[k].key, strlen(all[k].key), (void *)(uintptr_t)(k + 1)) < 0)
+			G->error = MTPE_ENOMEM;
 	/* the majority spelling of each key (the first one on a tie) */
-	for (size_t k = 0; k < nall; k++) {
-		struct name_form *nf = NF_AT(k);
-		void **b = nf->key ? strmap_get(&best, nf->key, strlen(nf->key)) : NULL;
-		if (b && nf->count > ((struct name_form *)*b)->count)
-			*b = nf;
+	for (size_t k = 0; k < nall && !G->error; k++) {
+		void **b = strmap_get(&best, all[k].key, strlen(all[k].key));
+		if (b && all[k].count > all[(size_t)(uintptr_t)*b - 1].count)
+			*b = (void *)(uintptr_t)(k + 1);
 	}
-#undef NF_AT
-	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
-		const mtpe_word *w = &R->seg.words[i];
-		const char *s = R->t + w->start;
-		size_t n = w->end - w->start;
-		if (w->kind != MTPE_WORD_LETTER || n < 4 || !isupper((unsigned char)s[0]))
-			continue;
-		void **f = strmap_get(&forms, s, n);
-		if (!f)
-			continue;
-		struct name_form *nf = *f;
-		void **b = nf->key ? strmap_get(&best, nf->key, strlen(nf->key)) : NULL;
-		if (!b || *b == nf || (nf->base && ((struct name_form *)*b)->base))
-			continue; /* two spellings the dictionary knows are two words (Israel, Israeli) */
-		const mtpe_word *bw = &R->seg.words[((struct name_form *)*b)->word];
-		/* only within one article's reach: the other spelling within NAME_WINDOW bytes */
-		bool near = false;
-		size_t bl = bw->end - bw->start;
-		for (size_t j = i; j > 0 && !near && w->start - R->seg.words[j - 1].start <= NAME_WINDOW; j--)
-			near = R->seg.words[j - 1].end - R->seg.words[j - 1].start == bl &&
-			       !memcmp(R->t + R->seg.words[j - 1].start, R->t + bw->start, bl);
-		for (size_t j = i + 1; j < R->seg.nwords && !near && R->seg.words[j].start - w->start <= NAME_WINDOW; j++)
-			near = R->seg.words[j].end - R->seg.words[j].start == bl &&
-			       !memcmp(R->t + R->seg.words[j].start, R->t + bw->start, bl);
-		if (!near)
-			continue;
-		char msg[300];
-		snprintf(msg, sizeof(msg), "'%.*s' is spelled '%.*s' elsewhere in this document; use one spelling",
-			 (int)n, s, (int)(bw->end - bw->start), R->t + bw->start);
-		char *repl[1] = { mtpe_strndup(R->t + bw->start, bw->end - bw->start) };
-		add_finding(R, r, r->severity, w->start, w->end, msg, repl, 1);
-	}
+	/* where each form occurs */
+	for (size_t k = 0; k < nk && !G->error; k++)
+		for (size_t j = 0; j < sts[k].nocc && !G->error; j++) {
+			const struct nocc *o = &sts[k].occ[j];
+			void **f = strmap_get(&forms, G->t + o->start, o->end - o->start);
+			if (f) {
+				struct gform *g = &all[(size_t)(uintptr_t)*f - 1];
+				PUSH_TO(G, g->at, g->nat, g->capat, o->start);
+			}
+		}
+	for (size_t k = 0; k < nk && !G->error; k++)
+		for (size_t j = 0; j < sts[k].nocc && !G->error; j++) {
+			const struct nocc *o = &sts[k].occ[j];
+			size_t n = o->end - o->start;
+			void **f = strmap_get(&forms, G->t + o->start, n);
+			if (!f)
+				continue;
+			struct gform *nf = &all[(size_t)(uintptr_t)*f - 1];
+			void **b = strmap_get(&best, nf->key, strlen(nf->key));
+			struct gform *bf = b ? &all[(size_t)(uintptr_t)*b - 1] : NULL;
+			if (!bf || bf == nf || (nf->base && bf->base))
+				continue; /* two spellings the dictionary knows are two words (Israel, Israeli) */
+			/* only within one article's reach: the other spelling within NAME_WINDOW bytes */
+			if (!occurs_near(bf, o->start))
+				continue;
+			char msg[300];
+			snprintf(msg, sizeof(msg), "'%.*s' is spelled '%.*s' elsewhere in this document; use one spelling",
+				 (int)n, G->t + o->start, (int)(bf->end - bf->start), G->t + bf->start);
+			char *repl[1] = { mtpe_strndup(G->t + bf->start, bf->end - bf->start) };
+			add_finding(G, r, r->severity, o->start, o->end, msg, repl, 1);
+		}
+	for (size_t k = 0; k < nall; k++)
+		free(all[k].at);
+	free(all);
 	strmap_dispose(&forms, NULL);
 	strmap_dispose(&best, NULL);
-	for (size_t k = 0; k < nblocks; k++)
-		free(blocks[k]);
-	free(blocks);
 }
 
 static void run_glossary(struct run *R, const struct rule *r)
@@ -1747,12 +1879,11 @@ static void run_builtin(struct run *R, size_t i)
 	switch (r->builtin) {
 	case BUILTIN_NONE: break; /* run_pattern_window */
 	case BUILTIN_SPELLING: run_spelling(R, r); break;
-	case BUILTIN_NAME_CASE: run_name_case(R, r); break;
-	case BUILTIN_VARIANT_MIX: run_variant_mix(R, r); break;
+	case BUILTIN_NAME_CASE: case BUILTIN_VARIANT_MIX: case BUILTIN_NAME_VARIANTS:
+		break; /* document-level: gathered per piece, decided in check_region */
 	case BUILTIN_GLOSSARY: run_glossary(R, r); break;
 	case BUILTIN_CYRILLIC: run_cyrillic(R, r); break;
 	case BUILTIN_MIXED_SCRIPT: run_mixed_script(R, r); break;
-	case BUILTIN_NAME_VARIANTS: run_name_variants(R, r); break;
 	case BUILTIN_SRC_NUMBERS: case BUILTIN_SRC_UNTRANSLATED: case BUILTIN_SRC_PLACEHOLDERS:
 	case BUILTIN_SRC_BRACKETS: case BUILTIN_SRC_NEGATION: case BUILTIN_SRC_GLOSSARY:
 		run_source_check(R, r);
@@ -1870,56 +2001,39 @@ static int run_error(mtpe_checker *c, mtpe_error *err, int error)
 	return mtpe_error_set(err, error, "out of memory");
 }
 
-static int check_region(mtpe_checker *c, const mtpe_doc *doc, const mtpe_region *reg, mtpe_findings *out,
-			size_t *words, mtpe_error *err)
-{
-	struct run R;
-	run_init(&R, c, doc, reg, 0, reg->text_len, out);
-	int error = prepare(&R, err);
-	if (error < 0)
-		return error;
-	if (words)
-		*words += R.seg.nwords;
-	run_rules(&R, 0);
-	error = R.error;
-	run_dispose(&R);
-	if (error)
-		return run_error(c, err, error);
-	return 0;
-}
-
-/* ---- one region, several threads ----------------------------------------- */
+/* ---- one region, in pieces, in one or several threads ------------------- */
 
 /* Regions shorter than this are checked by one thread. */
 #define PARALLEL_MIN_TEXT MTPE_PARALLEL_MIN_TEXT
-/* A long region is cut into pieces of about this size (at least one per thread), so threads stay busy. */
-#define PARALLEL_PIECE ((size_t)4 << 20)
-#define PARALLEL_MAX_PIECES 256
+/* A region is cut at line ends into pieces of about this size (at least one per thread when split). */
+#define PIECE_SIZE ((size_t)4 << 20)
+#define MAX_PIECES 4096
+#define MAX_THREADS 256
 
-struct chunk {
+struct piece {
 	struct run R;
 	mtpe_findings fs;
 	mtpe_error err;
 	int error;
+	size_t nwords;
+	struct docstats *st;   /* one per document-level rule */
 };
 
 /*
- * The work of one region shared by the threads: first every piece is
- * segmented; then the tasks are the pieces' local rules and, each on its own,
- * the document-level rules over the merged segments. A thread claims the next
- * task and runs it with its own checker (a checker is never shared).
+ * The pieces of one region shared by the threads: a thread claims the next
+ * piece and, with its own checker (a checker is never shared), segments it,
+ * runs the local rules, gathers what the document-level rules need and lets
+ * the piece's words go. The document-level rules are then decided from the
+ * gathered stats, in text order.
  */
 struct par {
 	pthread_mutex_t lock;
-	size_t next, ntasks;
-	int phase;                    /* 1 segment, 2 rules */
-	struct chunk *k;
+	size_t next;
+	struct piece *k;
 	size_t nk;
-	struct run *G;                /* the merged segments (phase 2) */
-	size_t *global;               /* indexes of the document-level rules */
-	struct chunk *gk;             /* their runs and findings */
+	const size_t *global;     /* indexes of the document-level rules */
 	size_t nglobal;
-	mtpe_checker *const *cs;
+	bool keep_sentences;      /* document-level pattern rules run at the end (sentence-start conditions) */
 };
 
 struct par_thread {
@@ -1927,84 +2041,110 @@ struct par_thread {
 	mtpe_checker *c;
 };
 
+static void run_piece(struct par *P, struct piece *k, mtpe_checker *c)
+{
+	k->R.c = c;
+	if ((k->error = prepare(&k->R, &k->err)) < 0)
+		return;
+	k->nwords = k->R.seg.nwords;
+	run_rules(&k->R, 1);
+	for (size_t g = 0; g < P->nglobal && !k->R.error; g++) {
+		const struct rule *r = &c->rules[P->global[g]];
+		struct docstats *st = &k->st[g];
+		struct timespec t0, t1;
+		if (c->timing)
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+		switch (r->builtin) {
+		case BUILTIN_NAME_CASE: collect_name_case(&k->R, r, st); break;
+		case BUILTIN_VARIANT_MIX: collect_variant_mix(&k->R, st); break;
+		case BUILTIN_NAME_VARIANTS: collect_name_variants(&k->R, st); break;
+		case BUILTIN_NONE: build_capset(&k->R); break;
+		default: break;
+		}
+		if (c->timing) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			c->rules[P->global[g]].seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		}
+		if (k->R.seg.nwords) {
+			st->has_words = true;
+			st->fws = k->R.seg.words[0].start;
+			st->fwe = k->R.seg.words[0].end;
+			st->lws = k->R.seg.words[k->R.seg.nwords - 1].start;
+			st->lwe = k->R.seg.words[k->R.seg.nwords - 1].end;
+		}
+	}
+	if (k->R.error)
+		k->error = run_error(c, &k->err, k->R.error);
+	/* the piece's words are done with */
+	free(k->R.seg.words);
+	k->R.seg.words = NULL;
+	k->R.seg.nwords = 0;
+	if (!P->keep_sentences) {
+		free(k->R.seg.sentences);
+		k->R.seg.sentences = NULL;
+		k->R.seg.nsentences = 0;
+	}
+}
+
 static void *par_worker(void *arg)
 {
 	struct par_thread *T = arg;
 	struct par *P = T->P;
 	for (;;) {
 		pthread_mutex_lock(&P->lock);
-		size_t j = P->next < P->ntasks ? P->next++ : P->ntasks;
+		size_t j = P->next < P->nk ? P->next++ : P->nk;
 		pthread_mutex_unlock(&P->lock);
-		if (j >= P->ntasks)
+		if (j >= P->nk)
 			break;
-		struct chunk *k = j < P->nk ? &P->k[j] : &P->gk[j - P->nk];
-		k->R.c = T->c;
-		if (P->phase == 1) {
-			k->error = prepare(&k->R, &k->err);
-		} else if (j < P->nk) {
-			run_rules(&k->R, 1);
-			if (k->R.error)
-				k->error = run_error(T->c, &k->err, k->R.error);
-		} else {
-			run_builtin(&k->R, P->global[j - P->nk]);
-			if (k->R.error)
-				k->error = run_error(T->c, &k->err, k->R.error);
-		}
+		run_piece(P, &P->k[j], T->c);
 	}
 	return NULL;
 }
 
-/* Runs P's tasks (0..ntasks) in n threads, the caller's among them. */
-static void par_run(struct par *P, size_t ntasks, int phase, size_t n)
-{
-	P->next = 0;
-	P->ntasks = ntasks;
-	P->phase = phase;
-	struct par_thread T[PARALLEL_MAX_PIECES];
-	pthread_t th[PARALLEL_MAX_PIECES];
-	bool started[PARALLEL_MAX_PIECES] = { false };
-	if (n > PARALLEL_MAX_PIECES)
-		n = PARALLEL_MAX_PIECES;
-	for (size_t i = 0; i < n; i++) {
-		T[i].P = P;
-		T[i].c = P->cs[i];
-	}
-	for (size_t i = 1; i < n; i++)
-		started[i] = pthread_create(&th[i], NULL, par_worker, &T[i]) == 0;
-	par_worker(&T[0]);
-	for (size_t i = 1; i < n; i++)
-		if (started[i])
-			pthread_join(th[i], NULL);
-}
-
 /*
- * Splits a long region at line ends into pieces; the threads segment them,
- * the segments are merged, and then the threads run the pieces' local rules
- * and the document-level rules (over the merged segments) side by side. The
- * findings equal those of one thread (tests/scripts/jobs-equivalence.sh).
+ * Checks one region: pieces in n threads (n checkers built from the same
+ * options), then the document-level rules over the gathered stats. The
+ * findings do not depend on n (tests/scripts/jobs-equivalence.sh).
  */
-static int check_region_parallel(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, const mtpe_region *reg,
-				 mtpe_findings *out, size_t *words, mtpe_error *err)
+static int check_region(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, const mtpe_region *reg,
+			mtpe_findings *out, size_t *words, mtpe_error *err)
 {
+	mtpe_checker *c0 = cs[0];
 	size_t len = reg->text_len;
-	size_t nk = len / PARALLEL_PIECE;
+	if (n > MAX_THREADS)
+		n = MAX_THREADS;
+	if (len < PARALLEL_MIN_TEXT)
+		n = 1;
+	size_t piece = PIECE_SIZE;
+	const char *ps = getenv("MTPE_PIECE_SIZE"); /* tests: 0 = one piece, or small pieces to try the seams */
+	if (ps && *ps) {
+		unsigned long long v = strtoull(ps, NULL, 10);
+		piece = v ? (size_t)v : SIZE_MAX;
+		if (!v)
+			n = 1;
+	}
+	size_t nk = len / piece + (len % piece > piece / 2);
 	if (nk < n)
 		nk = n;
-	if (nk > PARALLEL_MAX_PIECES)
-		nk = PARALLEL_MAX_PIECES;
+	if (nk < 1)
+		nk = 1;
+	if (nk > MAX_PIECES)
+		nk = MAX_PIECES;
 	struct par P;
 	memset(&P, 0, sizeof(P));
-	P.cs = cs;
+	size_t *global = mtpe_calloc(c0->nrules ? c0->nrules : 1, sizeof(size_t));
 	P.k = mtpe_calloc(nk, sizeof(*P.k));
-	P.global = mtpe_calloc(cs[0]->nrules ? cs[0]->nrules : 1, sizeof(size_t));
-	P.gk = mtpe_calloc(cs[0]->nrules ? cs[0]->nrules : 1, sizeof(*P.gk));
-	if (!P.k || !P.global || !P.gk) {
+	if (!global || !P.k) {
+		free(global);
 		free(P.k);
-		free(P.global);
-		free(P.gk);
 		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 	}
-	pthread_mutex_init(&P.lock, NULL);
+	for (size_t i = 0; i < c0->nrules; i++)
+		if (wanted(&c0->rules[i], 2)) {
+			global[P.nglobal++] = i;
+			P.keep_sentences |= c0->rules[i].builtin == BUILTIN_NONE;
+		}
+	P.global = global;
 	int error = 0;
 	size_t from = 0;
 	for (size_t i = 0; i < nk; i++) {
@@ -2015,125 +2155,126 @@ static int check_region_parallel(mtpe_checker *const *cs, size_t n, const mtpe_d
 			const char *nl = memchr(reg->text + to, '\n', len - to);
 			to = nl ? (size_t)(nl - reg->text) + 1 : len;
 		}
-		run_init(&P.k[i].R, cs[0], doc, reg, from, to, &P.k[i].fs);
+		run_init(&P.k[i].R, c0, doc, reg, from, to, &P.k[i].fs);
 		mtpe_error_clear(&P.k[i].err);
+		P.k[i].st = mtpe_calloc(P.nglobal ? P.nglobal : 1, sizeof(struct docstats));
+		if (!P.k[i].st)
+			error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 		from = to;
 	}
 	P.nk = nk;
-	par_run(&P, nk, 1, n);
-	/* merge the segments; the pieces then borrow their parts of the merged arrays */
-	struct run G;
-	run_init(&G, cs[0], doc, reg, 0, len, out);
-	size_t ns = 0, nw = 0, nsk = 0;
-	for (size_t i = 0; i < nk; i++) {
-		if (P.k[i].error && !error) {
+	if (!error) {
+		pthread_mutex_init(&P.lock, NULL);
+		struct par_thread T[MAX_THREADS];
+		pthread_t th[MAX_THREADS];
+		bool started[MAX_THREADS] = { false };
+		for (size_t i = 0; i < n; i++) {
+			T[i].P = &P;
+			T[i].c = cs[i];
+		}
+		for (size_t i = 1; i < n; i++)
+			started[i] = pthread_create(&th[i], NULL, par_worker, &T[i]) == 0;
+		par_worker(&T[0]);
+		for (size_t i = 1; i < n; i++)
+			if (started[i])
+				pthread_join(th[i], NULL);
+		pthread_mutex_destroy(&P.lock);
+	}
+	for (size_t i = 0; i < nk && !error; i++)
+		if (P.k[i].error) {
 			error = P.k[i].error;
 			if (err)
 				*err = P.k[i].err;
 		}
-		ns += P.k[i].R.seg.nsentences;
-		nw += P.k[i].R.seg.nwords;
-		nsk += P.k[i].R.nskip;
-	}
-	/* grow the first piece's arrays (realloc can extend them in place) and append the others */
-	G.seg = P.k[0].R.seg;
-	G.skip = P.k[0].R.skip;
-	G.nskip = P.k[0].R.nskip;
-	P.k[0].R.seg.sentences = NULL; /* now G's; the counts stay */
-	P.k[0].R.seg.words = NULL;
-	P.k[0].R.skip = NULL;
+	/* the document-level rules, from the pieces' stats, in text order */
+	mtpe_findings gfs = MTPE_FINDINGS_INIT;
+	struct run G;
+	run_init(&G, c0, doc, reg, 0, len, &gfs);
 	if (!error) {
-		mtpe_span *a = mtpe_realloc(G.seg.sentences, (ns ? ns : 1) * sizeof(mtpe_span));
-		if (a)
-			G.seg.sentences = a;
-		mtpe_word *b = mtpe_realloc(G.seg.words, (nw ? nw : 1) * sizeof(mtpe_word));
-		if (b)
-			G.seg.words = b;
-		mtpe_span *c2 = mtpe_realloc(G.skip, (nsk ? nsk : 1) * sizeof(mtpe_span));
-		if (c2)
-			G.skip = c2;
-		if (!a || !b || !c2)
+		struct docstats *sts = mtpe_calloc(nk, sizeof(*sts));
+		strmap capset = { 0 };
+		if (!sts)
 			error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+		for (size_t g = 0; g < P.nglobal && !error; g++) {
+			const struct rule *r = &c0->rules[global[g]];
+			struct timespec t0, t1;
+			if (c0->timing)
+				clock_gettime(CLOCK_MONOTONIC, &t0);
+			for (size_t i = 0; i < nk; i++)
+				sts[i] = P.k[i].st[g];
+			switch (r->builtin) {
+			case BUILTIN_NAME_CASE: finish_name_case(&G, r, sts, nk); break;
+			case BUILTIN_VARIANT_MIX: finish_variant_mix(&G, r, sts, nk); break;
+			case BUILTIN_NAME_VARIANTS: finish_name_variants(&G, r, sts, nk); break;
+			default: break;
+			}
+			if (c0->timing) {
+				clock_gettime(CLOCK_MONOTONIC, &t1);
+				c0->rules[global[g]].seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+			}
+		}
+		if (P.keep_sentences && !error && !G.error) {
+			/* document-level pattern rules: each piece again, with the document's capitalized words */
+			for (size_t i = 0; i < nk && !G.error; i++)
+				for (size_t j = 0; j < P.k[i].R.capset.cap && !G.error; j++) {
+					const strmap_slot *sl = &P.k[i].R.capset.slots[j];
+					if (sl->key && strmap_put(&capset, sl->key, sl->len, (void *)1) < 0)
+						G.error = MTPE_ENOMEM;
+				}
+			for (size_t i = 0; i < nk && !G.error; i++) {
+				struct run *R = &P.k[i].R;
+				strmap own = R->capset;
+				R->c = c0;
+				R->capset = capset;
+				R->capset_built = true;
+				run_rules(R, 2);
+				R->capset = own;
+				if (R->error)
+					G.error = R->error;
+			}
+		}
+		if (G.error && !error)
+			error = run_error(c0, err, G.error);
+		strmap_dispose(&capset, NULL);
+		free(sts);
 	}
-	size_t *so = mtpe_calloc(nk + 1, sizeof(size_t)), *wo = mtpe_calloc(nk + 1, sizeof(size_t)),
-	       *ko = mtpe_calloc(nk + 1, sizeof(size_t));
-	if (!error && (!so || !wo || !ko))
-		error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+	/* all findings into out, which grows once to the exact size */
+	size_t total = out->len + gfs.len;
+	for (size_t i = 0; i < nk; i++)
+		total += P.k[i].fs.len;
+	if (!error && total > out->cap) {
+		mtpe_finding *items = mtpe_realloc(out->items, total * sizeof(*items));
+		if (items) {
+			out->items = items;
+			out->cap = total;
+		} else {
+			error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+		}
+	}
+	for (size_t f = 0; !error && f < gfs.len; f++)
+		if (mtpe_findings_push(out, &gfs.items[f]) < 0)
+			error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+	if (!error)
+		gfs.len = 0;
+	mtpe_findings_dispose(&gfs);
 	for (size_t i = 0; i < nk; i++) {
-		struct run *R = &P.k[i].R;
-		if (!error) {
-			so[i] = i ? G.seg.nsentences : 0;
-			wo[i] = i ? G.seg.nwords : 0;
-			ko[i] = i ? G.nskip : 0;
-			if (i > 0) {
-				if (R->seg.nsentences)
-					memcpy(G.seg.sentences + G.seg.nsentences, R->seg.sentences, R->seg.nsentences * sizeof(mtpe_span));
-				G.seg.nsentences += R->seg.nsentences;
-				if (R->seg.nwords)
-					memcpy(G.seg.words + G.seg.nwords, R->seg.words, R->seg.nwords * sizeof(mtpe_word));
-				G.seg.nwords += R->seg.nwords;
-				if (R->nskip)
-					memcpy(G.skip + G.nskip, R->skip, R->nskip * sizeof(mtpe_span));
-				G.nskip += R->nskip;
-			}
-		}
-		if (i > 0) { /* freed as soon as copied */
-			size_t nsent = R->seg.nsentences, nword = R->seg.nwords, nskip = R->nskip;
-			mtpe_segments_dispose(&R->seg);
-			free(R->skip);
-			R->skip = NULL;
-			R->seg.nsentences = nsent;
-			R->seg.nwords = nword;
-			R->nskip = nskip;
-		}
-	}
-	if (!error) {
-		for (size_t i = 0; i < nk; i++) {
-			struct run *R = &P.k[i].R;
-			R->seg.sentences = G.seg.sentences + so[i];
-			R->seg.words = G.seg.words + wo[i];
-			R->skip = G.skip + ko[i];
-			R->borrowed = true;
-		}
-		for (size_t i = 0; i < cs[0]->nrules; i++)
-			if (wanted(&cs[0]->rules[i], 2)) {
-				struct chunk *g = &P.gk[P.nglobal];
-				g->R = G;
-				g->R.out = &g->fs;
-				g->R.borrowed = true;
-				memset(&g->R.capset, 0, sizeof(g->R.capset));
-				g->R.capset_built = false;
-				mtpe_error_clear(&g->err);
-				P.global[P.nglobal++] = i;
-			}
-		P.G = &G;
-		par_run(&P, nk + P.nglobal, 2, n);
+		struct piece *k = &P.k[i];
 		if (words)
-			*words += G.seg.nwords;
-	}
-	for (size_t i = 0; i < nk + P.nglobal; i++) {
-		struct chunk *k = i < nk ? &P.k[i] : &P.gk[i - nk];
-		if (k->error && !error) {
-			error = k->error;
-			if (err)
-				*err = k->err;
-		}
+			*words += k->nwords;
 		for (size_t f = 0; !error && f < k->fs.len; f++)
 			if (mtpe_findings_push(out, &k->fs.items[f]) < 0)
 				error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 		if (!error)
 			k->fs.len = 0;
 		mtpe_findings_dispose(&k->fs);
-		run_dispose(&k->R); /* what a piece still owns after a failed merge is NULL */
+		run_dispose(&k->R);
+		for (size_t g = 0; k->st && g < P.nglobal; g++)
+			docstats_dispose(&k->st[g]);
+		free(k->st);
 	}
 	run_dispose(&G);
-	pthread_mutex_destroy(&P.lock);
-	free(so);
-	free(wo);
-	free(ko);
 	free(P.k);
-	free(P.global);
-	free(P.gk);
+	free(global);
 	return error;
 }
 
@@ -2176,10 +2317,7 @@ int mtpe_checker_check_parallel(mtpe_checker *const *cs, size_t n, const mtpe_do
 	size_t first = out->len;
 	for (size_t i = 0; i < doc->nregions; i++) {
 		const mtpe_region *reg = &doc->regions[i];
-		if (n > 1 && reg->text_len >= PARALLEL_MIN_TEXT)
-			error = check_region_parallel(cs, n, doc, reg, out, words, err);
-		else
-			error = check_region(cs[0], doc, reg, out, words, err);
+		error = check_region(cs, n, doc, reg, out, words, err);
 		if (error < 0)
 			return error;
 	}

@@ -52,6 +52,7 @@ static int json_file(mtpe_format_ctx *ctx, const mtpe_doc *doc, const mtpe_findi
 	json_str(b, doc->path);
 	mtpe_buf_puts(b, ",\n      \"findings\": [");
 	for (size_t i = 0; i < fs->len; i++) {
+		mtpe_format_maybe_flush(ctx);
 		const mtpe_finding *f = &fs->items[i];
 		mtpe_buf_puts(b, i ? ",\n        " : "\n        ");
 		mtpe_buf_puts(b, "{ \"rule\": ");
@@ -135,6 +136,7 @@ static int text_file(mtpe_format_ctx *ctx, const mtpe_doc *doc, const mtpe_findi
 	mtpe_buf *b = ctx->out;
 	bool col = ctx->color;
 	for (size_t i = 0; i < fs->len; i++) {
+		mtpe_format_maybe_flush(ctx);
 		const mtpe_finding *f = &fs->items[i];
 		const char *sc = f->severity == MTPE_SEV_ERROR ? C_RED : f->severity == MTPE_SEV_WARNING ? C_MAGENTA : C_CYAN;
 		if (col)

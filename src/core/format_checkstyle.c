@@ -21,6 +21,7 @@ static int cs_file(mtpe_format_ctx *ctx, const mtpe_doc *doc, const mtpe_finding
 	mtpe__xml_escape_str(b, mtpe__display_path(doc->path));
 	mtpe_buf_puts(b, fs->len ? "\">\n" : "\"/>\n");
 	for (size_t i = 0; i < fs->len; i++) {
+		mtpe_format_maybe_flush(ctx);
 		const mtpe_finding *f = &fs->items[i];
 		mtpe_buf_printf(b, "    <error line=\"%d\" column=\"%d\" severity=\"%s\" message=\"", f->line, f->column,
 				mtpe_severity_name(f->severity));

@@ -34,6 +34,7 @@ static int github_file(mtpe_format_ctx *ctx, const mtpe_doc *doc, const mtpe_fin
 	mtpe_buf *b = ctx->out;
 	const char *path = mtpe__display_path(doc->path);
 	for (size_t i = 0; i < fs->len; i++) {
+		mtpe_format_maybe_flush(ctx);
 		const mtpe_finding *f = &fs->items[i];
 		mtpe_buf_puts(b, f->severity == MTPE_SEV_ERROR ? "::error file=" :
 				 f->severity == MTPE_SEV_WARNING ? "::warning file=" : "::notice file=");

@@ -67,6 +67,7 @@ static int sarif_file(mtpe_format_ctx *ctx, const mtpe_doc *doc, const mtpe_find
 {
 	mtpe_buf *b = ctx->out;
 	for (size_t i = 0; i < fs->len; i++) {
+		mtpe_format_maybe_flush(ctx);
 		const mtpe_finding *f = &fs->items[i];
 		mtpe_buf_puts(b, ctx->first_file ? "\n      " : ",\n      ");
 		ctx->first_file = false;

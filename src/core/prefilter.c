@@ -410,7 +410,8 @@ int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n)
 struct mtpe_ac {
 	uint8_t cls[256];      /* byte (lower-cased) -> class; 0 = not in any literal */
 	int nclass;
-	int32_t *delta;        /* state * nclass + class -> state */
+	int32_t *delta;        /* state * nclass + class -> state (built here) */
+	uint16_t *delta16;     /* the same in 16 bits, when the states fit: half the memory */
 	int32_t *out;          /* state -> first output index, -1 none */
 	int32_t *dict;         /* state -> next state with output along fail links, -1 none */
 	int32_t nstates;
@@ -425,6 +426,7 @@ void mtpe_ac_free(mtpe_ac *ac)
 	if (!ac)
 		return;
 	free(ac->delta);
+	free(ac->delta16);
 	free(ac->out);
 	free(ac->dict);
 	free(ac->out_rule);
@@ -517,6 +519,12 @@ int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, size_
 	}
 	free(fail);
 	free(queue);
+	if (ac->nstates <= UINT16_MAX && (ac->delta16 = mtpe_malloc(total * (size_t)nc * sizeof(uint16_t))) != NULL) {
+		for (size_t i = 0; i < (size_t)ac->nstates * (size_t)nc; i++)
+			ac->delta16[i] = (uint16_t)ac->delta[i];
+		free(ac->delta);
+		ac->delta = NULL;
+	}
 	*outp = ac;
 	return 0;
 }
@@ -575,7 +583,8 @@ int mtpe_ac_scan(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_hits *
 			const char *nl = memchr(text + i, '\n', len - i);
 			le = nl ? (size_t)(nl - text) + 1 : len;
 		}
-		s = ac->delta[(size_t)s * nc + ac->cls[u[i]]];
+		size_t at = (size_t)s * nc + ac->cls[u[i]];
+		s = ac->delta16 ? ac->delta16[at] : ac->delta[at];
 		for (int32_t d = ac->out[s] >= 0 ? s : ac->dict[s]; d >= 0; d = ac->dict[d])
 			for (int32_t o = ac->out[d]; o >= 0; o = ac->out_next[o])
 				if (mark(h, ac->out_rule[o], ls, le) < 0)

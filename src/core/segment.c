@@ -28,10 +28,15 @@
 	} while (0)
 
 /* ASCII fast path for words: letters with inner ' or - and digits; same spans as ICU for ASCII prose. */
+/*
+ * Text the ASCII fast path segments exactly as ICU does: ASCII without '@'
+ * (ICU keeps e-mail addresses whole) or '_' (ICU's words of underscores are
+ * its own: "_" is none, "__" is one).
+ */
 static bool all_ascii(const char *t, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)t[i] >= 0x80)
+		if ((unsigned char)t[i] >= 0x80 || t[i] == '@' || t[i] == '_')
 			return false;
 	return true;
 }

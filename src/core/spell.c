@@ -78,11 +78,12 @@ struct dict {
 struct mtpe_speller {
 	Hunhandle *h;          /* created on first need (ensure_h) */
 	char *aff, *dic;
-	struct dict base;      /* en_US: answers ASCII words exactly like hunspell (own_affixes) */
+	struct dict *base;     /* en_US: answers ASCII words exactly like hunspell (shared, see dict_acquire) */
+	bool base_own;         /* answer from base's affixes (its own_affixes, unless turned off) */
 	pthread_t loader;      /* reads `base` while the caller goes on (loading rules...) */
 	bool loading;
 	struct wordset added;  /* words added from lists, as written */
-	struct dict alt;       /* a second variety (en_GB), read on first use */
+	struct dict *alt;      /* a second variety (en_GB), read on first use (shared) */
 	char *alt_aff, *alt_dic;
 	bool alt_tried;
 	struct cache_entry *tab;
@@ -279,13 +280,70 @@ static int load_stems(struct wordset *ws, const char *dic, char compound_only)
 static void load_affixes(struct dict *d, const char *aff);
 static void wait_loaded(mtpe_speller *sp);
 
+/*
+ * Dictionaries read from .dic/.aff are shared by the spellers of a process
+ * (one per -j thread) and read-only once read: one copy, one read.
+ */
+struct dict_entry {
+	char *dic;
+	int refs;
+	struct dict d;
+	struct dict_entry *next;
+};
+static pthread_mutex_t dicts_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct dict_entry *dicts;
+
+/* The dictionary of dic (read now if no speller has it); a failed read gives an empty one (hunspell answers). */
+static struct dict *dict_acquire(const char *aff, const char *dic)
+{
+	pthread_mutex_lock(&dicts_lock);
+	struct dict_entry *e = dicts;
+	while (e && strcmp(e->dic, dic))
+		e = e->next;
+	if (!e && (e = mtpe_calloc(1, sizeof(*e))) != NULL) {
+		if (!(e->dic = mtpe_strdup(dic))) {
+			free(e);
+			e = NULL;
+		} else {
+			if (load_stems(&e->d.stems, dic, compound_flag(aff)) == 0)
+				load_affixes(&e->d, aff);
+			else
+				set_remove_all(&e->d.stems);
+			e->next = dicts;
+			dicts = e;
+		}
+	}
+	if (e)
+		e->refs++;
+	pthread_mutex_unlock(&dicts_lock);
+	return e ? &e->d : NULL;
+}
+
+static void dict_release(struct dict *d)
+{
+	if (!d)
+		return;
+	pthread_mutex_lock(&dicts_lock);
+	for (struct dict_entry **pe = &dicts; *pe; pe = &(*pe)->next)
+		if (&(*pe)->d == d) {
+			struct dict_entry *e = *pe;
+			if (--e->refs == 0) {
+				*pe = e->next;
+				set_remove_all(&e->d.stems);
+				free(e->d.affixes);
+				free(e->dic);
+				free(e);
+			}
+			break;
+		}
+	pthread_mutex_unlock(&dicts_lock);
+}
+
 static void *load_base(void *arg)
 {
 	mtpe_speller *sp = arg;
-	if (load_stems(&sp->base.stems, sp->dic, compound_flag(sp->aff)) == 0)
-		load_affixes(&sp->base, sp->aff);
-	else
-		set_remove_all(&sp->base.stems); /* hunspell answers every word */
+	sp->base = dict_acquire(sp->aff, sp->dic);
+	sp->base_own = sp->base && sp->base->own_affixes;
 	return NULL;
 }
 
@@ -361,15 +419,13 @@ void mtpe_speller_free(mtpe_speller *sp)
 	if (sp->tab)
 		cache_clear(sp);
 	free(sp->tab);
-	set_remove_all(&sp->base.stems);
-	free(sp->base.affixes);
-	free(sp->alt.affixes);
+	dict_release(sp->base);
+	dict_release(sp->alt);
 	set_remove_all(&sp->added);
 	if (sp->h)
 		Hunspell_destroy(sp->h);
 	free(sp->aff);
 	free(sp->dic);
-	set_remove_all(&sp->alt.stems);
 	free(sp->alt_aff);
 	free(sp->alt_dic);
 	free(sp);
@@ -392,6 +448,8 @@ int mtpe_speller_set_variety(mtpe_speller *sp, const char *aff, const char *dic)
 		return MTPE_ENOTFOUND;
 	free(sp->alt_aff);
 	free(sp->alt_dic);
+	dict_release(sp->alt);
+	sp->alt = NULL;
 	sp->alt_aff = mtpe_strdup(aff);
 	sp->alt_dic = mtpe_strdup(dic);
 	sp->alt_tried = false;
@@ -642,18 +700,18 @@ static bool own_check(const struct dict *d, const char *w, size_t n)
 bool mtpe_speller_is_base_word(mtpe_speller *sp, const char *word, size_t len)
 {
 	wait_loaded(sp);
-	if (!sp->base.own_affixes || !checkable(word, len))
+	if (!sp->base_own || !checkable(word, len))
 		return false;
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)word[i] >= 0x80 || word[i] == '-' || word[i] == '.')
 			return false;
-	return own_check(&sp->base, word, len);
+	return own_check(sp->base, word, len);
 }
 
 void mtpe_speller_use_own_affixes(mtpe_speller *sp, bool on)
 {
 	wait_loaded(sp);
-	sp->base.own_affixes = on && sp->base.naffixes;
+	sp->base_own = on && sp->base && sp->base->naffixes;
 	cache_clear(sp);
 }
 
@@ -665,7 +723,7 @@ static bool raw_spell(mtpe_speller *sp, const char *w, size_t len)
 		return true;
 	if (in_set_cased(&sp->added, w, len))
 		return true;
-	if (sp->base.own_affixes && len < 100) {
+	if (sp->base_own && len < 100) {
 		/* ASCII words (the curly apostrophe read as ', as the .aff's ICONV says) are answered here */
 		char a[MAX_WORD_BYTES + 1];
 		size_t k = 0;
@@ -682,8 +740,8 @@ static bool raw_spell(mtpe_speller *sp, const char *w, size_t len)
 			}
 		}
 		if (ascii && k && !isdigit((unsigned char)a[0]))
-			return own_check(&sp->base, a, k) || in_set_cased(&sp->added, a, k);
-	} else if (in_set_cased(&sp->base.stems, w, len)) {
+			return own_check(sp->base, a, k) || in_set_cased(&sp->added, a, k);
+	} else if (sp->base && in_set_cased(&sp->base->stems, w, len)) {
 		return true;
 	}
 	if (!ensure_h(sp))
@@ -885,7 +943,7 @@ static bool set_maybe_word(const struct wordset *ws, const char *c, size_t n);
 
 static bool maybe_word(const mtpe_speller *sp, const char *c, size_t n)
 {
-	return set_maybe_word(&sp->base.stems, c, n);
+	return sp->base && set_maybe_word(&sp->base->stems, c, n);
 }
 
 /* True if cand (lower-case ASCII) might be a word of ws: a stem, or a stem under a common suffix. */
@@ -923,17 +981,15 @@ bool mtpe_speller_check_variety(mtpe_speller *sp, const char *word, size_t len)
 	wait_loaded(sp);
 	if (!sp->alt_tried) {
 		sp->alt_tried = true;
-		if (sp->alt_dic && load_stems(&sp->alt.stems, sp->alt_dic, compound_flag(sp->alt_aff)) == 0)
-			load_affixes(&sp->alt, sp->alt_aff);
-		else
-			set_remove_all(&sp->alt.stems);
+		if (sp->alt_dic)
+			sp->alt = dict_acquire(sp->alt_aff, sp->alt_dic);
 	}
-	if (!sp->alt.own_affixes || !checkable(word, len))
+	if (!sp->alt || !sp->alt->own_affixes || !checkable(word, len))
 		return false;
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)word[i] >= 0x80 || word[i] == '-' || word[i] == '.')
 			return false; /* the second variety only answers plain ASCII words */
-	return own_check(&sp->alt, word, len);
+	return own_check(sp->alt, word, len);
 }
 
 /*

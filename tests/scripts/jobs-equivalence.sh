@@ -29,6 +29,16 @@ for j in 2 3; do
   "$mtpe" check -j $j --format json "$tmp/long.txt" > "$tmp/longj.json"
   cmp -s "$tmp/long1.json" "$tmp/longj.json" || { echo "one long file, -j $j: findings differ"; diff "$tmp/long1.json" "$tmp/longj.json" | head; fail=1; }
 done
+# the document-level rules are gathered piece by piece: whole file as one piece
+# (MTPE_PIECE_SIZE=0) = 4 MiB pieces (above) = tiny pieces, a seam every few lines
+MTPE_PIECE_SIZE=0 "$mtpe" check -j 1 --format json "$tmp/long.txt" > "$tmp/whole.json"
+cmp -s "$tmp/long1.json" "$tmp/whole.json" || { echo "one long file: 4 MiB pieces differ from one piece"; diff "$tmp/whole.json" "$tmp/long1.json" | head; fail=1; }
+head -c 3000000 "$tmp/long.txt" > "$tmp/short.txt"
+MTPE_PIECE_SIZE=0 "$mtpe" check -j 1 --format json "$tmp/short.txt" > "$tmp/short0.json"
+for ps in 2000 65536; do
+  MTPE_PIECE_SIZE=$ps "$mtpe" check -j 2 --format json "$tmp/short.txt" > "$tmp/shortp.json"
+  cmp -s "$tmp/short0.json" "$tmp/shortp.json" || { echo "pieces of $ps bytes: findings differ"; diff "$tmp/short0.json" "$tmp/shortp.json" | head; fail=1; }
+done
 [ "$a" = 3 ] || { echo "expected exit 3 for the missing file, got $a"; fail=1; }
 grep -q "missing.txt: cannot open" "$tmp/serial.err" || { echo "no message for the missing file"; fail=1; }
 [ $fail = 0 ] && echo "same output with -j 1, 2, 4 on ${#files[@]} files"

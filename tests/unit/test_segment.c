@@ -67,9 +67,23 @@ static void test_segment__ascii_fastpath_matches_icu(void **state)
 		"It's the workers' day: 10:30 a.m. at gate 4B, room 12-14, tel. +7 (495) 123-45-67.",
 		"snake_case and CamelCase, x.y.z and 1.2.3, a''b, 'quoted' words, end.",
 		"__init__ ___ _x x_ 3_000 3,a a,3 3;4 a;b a:b 3:4 a.3 3.a",
+		"Write to str@kd.ru or str @ krd.ru, not to @handle.",
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		compare_paths(cases[i], strlen(cases[i]));
+	/* short random lines over the characters the fast path decides on (a seam of a piece can start anywhere) */
+	const char al[] = "aZb19 .,;:'\"-_#$%&*()/\\+=<>?!~`^|[]{}@\t";
+	unsigned long long x = 88172645463325252ull;
+	char line[16];
+	for (int i = 0; i < 100000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t n = 1 + x % 12;
+		for (size_t k = 0; k < n; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			line[k] = al[x % (sizeof(al) - 1)];
+		}
+		compare_paths(line, n);
+	}
 }
 
 static void test_segment__ascii_fastpath_matches_icu_on_corpus(void **state)
@@ -79,6 +93,13 @@ static void test_segment__ascii_fastpath_matches_icu_on_corpus(void **state)
 	if (!t)
 		skip();
 	compare_paths(t, n);
+	/* line by line too: most lines are plain ASCII and take the fast path */
+	for (char *p = t, *e; p < t + n; p = e + 1) {
+		e = memchr(p, '\n', (size_t)(t + n - p));
+		if (!e)
+			e = t + n;
+		compare_paths(p, (size_t)(e - p));
+	}
 	free(t);
 }
 

@@ -21,7 +21,16 @@ typedef struct mtpe_format_ctx {
 	bool first_file;
 	const struct mtpe_checker *checker; /* for rule metadata (may be NULL) */
 	void *state;                         /* formatter private */
+	/* optional: writes out and empties ctx->out; formatters call it between findings */
+	void (*flush)(struct mtpe_format_ctx *ctx);
 } mtpe_format_ctx;
+
+/* Hands a long output on to ctx->flush (if any), so a file's findings never pile up as text. */
+static inline void mtpe_format_maybe_flush(mtpe_format_ctx *ctx)
+{
+	if (ctx->flush && ctx->out->len >= ((size_t)1 << 16))
+		ctx->flush(ctx);
+}
 
 typedef struct mtpe_formatter {
 	const char *name;
