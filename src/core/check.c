@@ -129,8 +129,9 @@ void mtpe_checker_free(mtpe_checker *c)
 				pcre2_pattern_info(c->rules[i].re, PCRE2_INFO_JITSIZE, &jit);
 				pcre2_pattern_info(c->rules[i].re, PCRE2_INFO_SIZE, &sz);
 			}
-			fprintf(stderr, "%10.3f ms %6.1f%% %7zu KiB %s%s\n", c->rules[i].seconds * 1e3,
-				c->rules[i].scanned * 100.0 / (c->text_seen ? c->text_seen : 1), (jit + sz) >> 10, c->rules[i].id,
+			fprintf(stderr, "%10.3f ms %6.1f%% %7zu KiB %5ld %s%s\n", c->rules[i].seconds * 1e3,
+				c->rules[i].scanned * 100.0 / (c->text_seen ? c->text_seen : 1), (jit + sz) >> 10,
+				c->rules[i].anchor_pre == SIZE_MAX ? -1L : (long)c->rules[i].anchor_pre, c->rules[i].id,
 				c->rules[i].re && !c->rules[i].nanchors ? "  (no prefilter)" : "");
 		}
 	for (size_t i = 0; i < c->nrules; i++)
@@ -701,17 +702,22 @@ static bool shape_matches(const char *s, size_t n, enum case_shape want)
 
 static bool in_list(const struct wordlist *l, const char *s, size_t n, bool cased)
 {
-	if (cased)
-		return strmap_get(&l->exact, s, n) != NULL;
+	if (!n)
+		return false;
+	if (cased) {
+		unsigned b = wordlist_sig((unsigned char)s[0], (unsigned char)s[n - 1], n);
+		return (l->sig_exact[b >> 6] >> (b & 63) & 1) && strmap_get(&l->exact, s, n) != NULL;
+	}
 	char buf[128];
-	if (n < sizeof(buf)) {
+	if (n < sizeof(buf) && (unsigned char)s[0] < 0x80 && (unsigned char)s[n - 1] < 0x80) {
+		unsigned b = wordlist_sig((unsigned char)tolower((unsigned char)s[0]), (unsigned char)tolower((unsigned char)s[n - 1]), n);
 		bool ascii = true;
 		for (size_t i = 0; i < n && ascii; i++) {
 			ascii = (unsigned char)s[i] < 0x80;
 			buf[i] = (char)tolower((unsigned char)s[i]);
 		}
-		if (ascii)
-			return strmap_get(&l->lower, buf, n) != NULL;
+		if (ascii) /* an ASCII word lower-cases byte by byte: its signature is exact */
+			return (l->sig_lower[b >> 6] >> (b & 63) & 1) && strmap_get(&l->lower, buf, n) != NULL;
 	}
 	size_t ln;
 	char *low = lower_dup(s, n, &ln);
@@ -933,16 +939,19 @@ static void build_prefilter(mtpe_checker *c)
 	c->ac_tried = true;
 	char ***lits = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(char **));
 	size_t *n = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(size_t));
-	if (lits && n) {
+	size_t *pre = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(size_t));
+	if (lits && n && pre) {
 		for (size_t i = 0; i < c->nrules; i++) {
 			lits[i] = c->rules[i].anchors;
 			n[i] = c->rules[i].nanchors;
+			pre[i] = getenv("MTPE_PREFILTER_LINES") ? SIZE_MAX : c->rules[i].anchor_pre;
 		}
-		if (mtpe_ac_build(&c->ac, (char **const *)lits, n, c->nrules) < 0)
+		if (mtpe_ac_build(&c->ac, (char **const *)lits, n, pre, c->nrules) < 0)
 			c->ac = NULL; /* no prefilter: every rule runs on the whole text */
 	}
 	free(lits);
 	free(n);
+	free(pre);
 }
 
 /* ---- built-in checks --------------------------------------------------- */

@@ -21,7 +21,14 @@ struct wordlist {
 	strmap lower;  /* lower-cased entry -> 1 */
 	strmap exact;  /* entry as written -> 1 */
 	char *alt;     /* the list as a regex group, once a pattern used it */
+	uint64_t sig_exact[64], sig_lower[64]; /* (first byte, last byte, length) of the entries: most misses cost one bit */
 };
+
+/* The bit of a word in a wordlist signature (the bytes as given: lower-case them first for sig_lower). */
+static inline unsigned wordlist_sig(unsigned char first, unsigned char last, size_t n)
+{
+	return ((unsigned)first * 31u + (unsigned)last * 7u + (unsigned)n) & 4095u;
+}
 
 enum cond_kind {
 	COND_IN, COND_NOT_IN, COND_IN_CASED, COND_NOT_IN_CASED,
@@ -73,6 +80,7 @@ struct rule {
 	double seconds;   /* time spent, when MTPE_RULE_TIMES is set */
 	char **anchors;   /* prefilter: lower-case literal words one of which must occur, or NULL */
 	size_t nanchors;
+	size_t anchor_pre;  /* a match starts at most this many bytes before its literal (SIZE_MAX: anywhere on its line) */
 };
 
 /* The spelling verdict for one distinct word (cached per checker). */

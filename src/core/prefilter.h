@@ -21,12 +21,12 @@
  * (caller frees each and the array); *n == 0 means "no usable set".
  * Returns 0 or MTPE_ENOMEM.
  */
-int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n);
+int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t *pre);
 
 typedef struct mtpe_ac mtpe_ac;
 
 /* Builds an automaton from literal lists: rule i has lits[i][0..nlits[i]). */
-int mtpe_ac_build(mtpe_ac **out, char **const *lits, const size_t *nlits, size_t nrules);
+int mtpe_ac_build(mtpe_ac **out, char **const *lits, const size_t *nlits, const size_t *pre, size_t nrules);
 void mtpe_ac_free(mtpe_ac *ac);
 
 /* A span of lines [start, end) in bytes where a rule must run. */

@@ -115,10 +115,16 @@ struct wordlist *mtpe_rules__list(mtpe_checker *c, const char *name, mtpe_error 
 		}
 		l->entries[l->n++] = mtpe_strdup(s);
 		strmap_put(&l->exact, s, n, (void *)1);
+		unsigned b = wordlist_sig((unsigned char)s[0], (unsigned char)s[n - 1], n);
+		l->sig_exact[b >> 6] |= 1ull << (b & 63);
 		size_t ln;
 		char *low = mtpe_case_map(s, n, 'l', &ln);
 		if (low) {
 			strmap_put(&l->lower, low, ln, (void *)1);
+			if (ln) {
+				b = wordlist_sig((unsigned char)low[0], (unsigned char)low[ln - 1], ln);
+				l->sig_lower[b >> 6] |= 1ull << (b & 63);
+			}
 			free(low);
 		}
 	}
@@ -466,7 +472,7 @@ static int compile_pattern(struct loader *L, struct rule *r, yaml_node_t *pn)
 			L->err->col += (int)eo + (pn->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? 0 : 1);
 		return MTPE_EPARSE;
 	}
-	if (!getenv("MTPE_NO_PREFILTER") && mtpe_prefilter_literals(expanded, &r->anchors, &r->nanchors) < 0) {
+	if (!getenv("MTPE_NO_PREFILTER") && mtpe_prefilter_literals(expanded, &r->anchors, &r->nanchors, &r->anchor_pre) < 0) {
 		free(expanded);
 		return mtpe_error_set(L->err, MTPE_ENOMEM, "out of memory");
 	}
