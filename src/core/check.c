@@ -1208,8 +1208,8 @@ static void add_case_finding(struct run *R, const struct rule *r, size_t s, size
  */
 
 struct vhit { size_t start, end; const char *other; bool gb; };
-struct nform { size_t start, end, count; char *key; bool base; };
-struct nocc { size_t start, end; };
+struct nform { uint32_t start, end; size_t count; bool base; };
+struct nocc { uint32_t start, end; };  /* region offsets (a region is at most 1 GiB: segment.h) */
 struct ncand {
 	size_t start, end, after;  /* after: the first byte after the spaces that follow */
 	bool flagged, det_before, base_ok, title_next;
@@ -1230,8 +1230,6 @@ struct docstats {
 static void docstats_dispose(struct docstats *st)
 {
 	free(st->vh);
-	for (size_t i = 0; i < st->nnf; i++)
-		free(st->nf[i].key);
 	free(st->nf);
 	strmap_dispose(&st->formix, NULL);
 	free(st->occ);
@@ -1559,28 +1557,22 @@ static void collect_name_variants(struct run *R, struct docstats *st)
 		char key[64];
 		if (!name_key(s, n, key, sizeof(key)))
 			continue;
-		struct nform nf = { w->start, w->end, 1, mtpe_strdup(key),
-				    R->c->speller && mtpe_speller_is_base_word(R->c->speller, s, n) };
-		if (!nf.key) {
-			R->error = MTPE_ENOMEM;
-			break;
-		}
+		struct nform nf = { w->start, w->end, 1, R->c->speller && mtpe_speller_is_base_word(R->c->speller, s, n) };
 		PUSH_TO(R, st->nf, st->nnf, st->capnf, nf);
-		if (R->error) {
-			free(nf.key);
+		if (R->error)
 			break;
-		}
 		if (strmap_put(&st->formix, s, n, (void *)(uintptr_t)st->nnf) < 0)
 			R->error = MTPE_ENOMEM;
 		PUSH_TO(R, st->occ, st->nocc, st->capocc, o);
 	}
+	strmap_dispose(&st->formix, NULL); /* the piece is done: the end needs the forms and occurrences only */
 }
 
 struct gform {
 	size_t start, end, count;
-	const char *key;
+	char *key;
 	bool base;
-	size_t *at; size_t nat, capat;  /* starts of its occurrences, in text order */
+	uint32_t *at; size_t nat, capat;  /* starts of its occurrences, in text order */
 };
 
 /* Is there an occurrence of g starting within NAME_WINDOW bytes of pos? */
@@ -1612,8 +1604,18 @@ static void finish_name_variants(struct run *G, const struct rule *r, struct doc
 				all[(size_t)(uintptr_t)*f - 1].count += nf->count;
 				continue;
 			}
-			struct gform g = { nf->start, nf->end, nf->count, nf->key, nf->base, NULL, 0, 0 };
+			char key[64];
+			name_key(G->t + nf->start, nf->end - nf->start, key, sizeof(key)); /* as when it was gathered */
+			struct gform g = { nf->start, nf->end, nf->count, mtpe_strdup(key), nf->base, NULL, 0, 0 };
+			if (!g.key) {
+				G->error = MTPE_ENOMEM;
+				break;
+			}
 			PUSH_TO(G, all, nall, capall, g);
+			if (G->error) {
+				free(g.key);
+				break;
+			}
 			if (!G->error && strmap_put(&forms, G->t + nf->start, nf->end - nf->start, (void *)(uintptr_t)nall) < 0)
 				G->error = MTPE_ENOMEM;
 		}
@@ -1658,8 +1660,10 @@ static void finish_name_variants(struct run *G, const struct rule *r, struct doc
 			char *repl[1] = { mtpe_strndup(G->t + bf->start, bf->end - bf->start) };
 			add_finding(G, r, r->severity, o->start, o->end, msg, repl, 1);
 		}
-	for (size_t k = 0; k < nall; k++)
+	for (size_t k = 0; k < nall; k++) {
 		free(all[k].at);
+		free(all[k].key);
+	}
 	free(all);
 	strmap_dispose(&forms, NULL);
 	strmap_dispose(&best, NULL);
@@ -2015,7 +2019,7 @@ static int run_error(mtpe_checker *c, mtpe_error *err, int error)
 /* Regions shorter than this are checked by one thread. */
 #define PARALLEL_MIN_TEXT MTPE_PARALLEL_MIN_TEXT
 /* A region is cut at line ends into pieces of about this size (at least one per thread when split). */
-#define PIECE_SIZE ((size_t)4 << 20)
+#define PIECE_SIZE ((size_t)2 << 20)
 #define MAX_PIECES 4096
 #define MAX_THREADS 256
 

@@ -20,7 +20,7 @@ for fmt in json text; do
     cmp -s "$tmp/serial.err" "$tmp/par.err" || { echo "-j $j $fmt: stderr differs"; fail=1; }
   done
 done
-# one long file (13 MB) is split into pieces (regions of 2 MiB and more, pieces of 4 MiB) that the
+# one long file (13 MB) is split into pieces (regions of 2 MiB and more, pieces of 2 MiB) that the
 # threads share with the document-level rules: same findings as -j 1
 for i in $(seq 300); do cat "$src"/tests/annotated/*.txt; done > "$tmp/long.txt"
 [ -d "$shared" ] && cat "$shared"/ref.en.txt "$shared"/sys-*.en.txt >> "$tmp/long.txt"
@@ -30,9 +30,9 @@ for j in 2 3; do
   cmp -s "$tmp/long1.json" "$tmp/longj.json" || { echo "one long file, -j $j: findings differ"; diff "$tmp/long1.json" "$tmp/longj.json" | head; fail=1; }
 done
 # the document-level rules are gathered piece by piece: whole file as one piece
-# (MTPE_PIECE_SIZE=0) = 4 MiB pieces (above) = tiny pieces, a seam every few lines
+# (MTPE_PIECE_SIZE=0) = 2 MiB pieces (above) = tiny pieces, a seam every few lines
 MTPE_PIECE_SIZE=0 "$mtpe" check -j 1 --format json "$tmp/long.txt" > "$tmp/whole.json"
-cmp -s "$tmp/long1.json" "$tmp/whole.json" || { echo "one long file: 4 MiB pieces differ from one piece"; diff "$tmp/whole.json" "$tmp/long1.json" | head; fail=1; }
+cmp -s "$tmp/long1.json" "$tmp/whole.json" || { echo "one long file: 2 MiB pieces differ from one piece"; diff "$tmp/whole.json" "$tmp/long1.json" | head; fail=1; }
 head -c 3000000 "$tmp/long.txt" > "$tmp/short.txt"
 MTPE_PIECE_SIZE=0 "$mtpe" check -j 1 --format json "$tmp/short.txt" > "$tmp/short0.json"
 for ps in 2000 65536; do
