@@ -663,6 +663,7 @@ struct mtpe_ac {
 	size_t nout;
 	size_t nrules;
 	uint16_t *depth;       /* state -> length of the literal it ends */
+	uint8_t *hasout;       /* state -> 1 if a literal ends there (itself or along its dictionary links) */
 	size_t *pre;           /* rule -> how far before its literal a match may start (UNB: its line) */
 };
 
@@ -677,6 +678,7 @@ void mtpe_ac_free(mtpe_ac *ac)
 	free(ac->out_rule);
 	free(ac->out_next);
 	free(ac->depth);
+	free(ac->hasout);
 	free(ac->pre);
 	free(ac);
 }
@@ -776,6 +778,12 @@ int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const
 	}
 	free(fail);
 	free(queue);
+	if (!(ac->hasout = mtpe_malloc((size_t)ac->nstates))) {
+		mtpe_ac_free(ac);
+		return MTPE_ENOMEM;
+	}
+	for (int32_t i = 0; i < ac->nstates; i++)
+		ac->hasout[i] = ac->out[i] >= 0 || ac->dict[i] >= 0;
 	if (ac->nstates <= UINT16_MAX && (ac->delta16 = mtpe_malloc(total * (size_t)nc * sizeof(uint16_t))) != NULL) {
 		for (size_t i = 0; i < (size_t)ac->nstates * (size_t)nc; i++)
 			ac->delta16[i] = (uint16_t)ac->delta[i];
@@ -805,6 +813,11 @@ static int mark(mtpe_ac_hits *h, int32_t r, size_t ls, size_t le)
 {
 	size_t n = h->nranges[r];
 	mtpe_ac_range *a = h->ranges[r];
+	if (n && a[n - 1].start <= ls && a[n - 1].end >= ls) { /* the usual case: within or just after the last */
+		if (le > a[n - 1].end)
+			a[n - 1].end = le;
+		return 0;
+	}
 	size_t k = n;
 	while (k > 0 && a[k - 1].start > le)
 		k--;
@@ -834,7 +847,8 @@ static int mark(mtpe_ac_hits *h, int32_t r, size_t ls, size_t le)
 		h->ranges[r] = a = nr;
 		h->caps[r] = cap;
 	}
-	memmove(a + k + 1, a + k, (n - k) * sizeof(*a));
+	if (k < n)
+		memmove(a + k + 1, a + k, (n - k) * sizeof(*a));
 	a[k].start = ls;
 	a[k].end = le;
 	h->nranges[r] = n + 1;
@@ -857,14 +871,19 @@ int mtpe_ac_scan(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_hits *
 	/* a hit marks the line it ends on: a match containing the literal starts on that line */
 	size_t ls = 0, le = 0;
 	int32_t s = 0;
+	const uint16_t *d16 = ac->delta16;
+	const int32_t *d32 = ac->delta;
+	const uint8_t *cls = ac->cls, *hasout = ac->hasout;
 	for (size_t i = 0; i < len; i++) {
 		if (i >= le) { /* entering a new line */
 			ls = i;
 			const char *nl = memchr(text + i, '\n', len - i);
 			le = nl ? (size_t)(nl - text) + 1 : len;
 		}
-		size_t at = (size_t)s * nc + ac->cls[u[i]];
-		s = ac->delta16 ? ac->delta16[at] : ac->delta[at];
+		size_t at = (size_t)s * nc + cls[u[i]];
+		s = d16 ? d16[at] : d32[at];
+		if (!hasout[s])
+			continue;
 		for (int32_t d = ac->out[s] >= 0 ? s : ac->dict[s]; d >= 0; d = ac->dict[d])
 			for (int32_t o = ac->out[d]; o >= 0; o = ac->out_next[o]) {
 				int32_t r = ac->out_rule[o];
