@@ -76,7 +76,10 @@ struct dict {
 };
 
 struct mtpe_speller {
-	Hunhandle *h;          /* created on first need (ensure_h) */
+	Hunhandle *h;          /* created on first need (ensure_h), or ahead of it (mtpe_speller_prefetch_hunspell) */
+	Hunhandle *h_pending;  /* made by h_loader; the added words go in when it is joined */
+	pthread_t h_loader;
+	bool h_loading;
 	char *aff, *dic;
 	struct dict *base;     /* en_US: answers ASCII words exactly like hunspell (shared, see dict_acquire) */
 	bool base_own;         /* answer from base's affixes (its own_affixes, unless turned off) */
@@ -86,6 +89,8 @@ struct mtpe_speller {
 	struct dict *alt;      /* a second variety (en_GB), read on first use (shared) */
 	char *alt_aff, *alt_dic;
 	bool alt_tried;
+	pthread_t alt_loader;  /* reads `alt` ahead of need (mtpe_speller_prefetch_variety) */
+	bool alt_loading;
 	struct cache_entry *tab;
 	size_t cap, used;
 };
@@ -389,11 +394,63 @@ static void wait_loaded(mtpe_speller *sp)
 }
 
 /* Creates the hunspell handle on first need, with every added word. */
+/*
+ * hunspell keeps a process-wide table for UTF-8 dictionaries, counted by
+ * Hunspell_create and Hunspell_destroy without a lock: the spellers of the
+ * -j threads make and free their handles one at a time.
+ */
+static pthread_mutex_t hunspell_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static Hunhandle *hunspell_create(const char *aff, const char *dic)
+{
+	pthread_mutex_lock(&hunspell_lock);
+	Hunhandle *h = Hunspell_create(aff, dic);
+	pthread_mutex_unlock(&hunspell_lock);
+	return h;
+}
+
+static void hunspell_destroy(Hunhandle *h)
+{
+	pthread_mutex_lock(&hunspell_lock);
+	Hunspell_destroy(h);
+	pthread_mutex_unlock(&hunspell_lock);
+}
+
+static void *create_h(void *arg)
+{
+	mtpe_speller *sp = arg;
+	sp->h_pending = hunspell_create(sp->aff, sp->dic);
+	return NULL;
+}
+
+void mtpe_speller_prefetch_hunspell(mtpe_speller *sp)
+{
+	if (sp->h || sp->h_loading)
+		return;
+	if (pthread_create(&sp->h_loader, NULL, create_h, sp) == 0)
+		sp->h_loading = true;
+}
+
+/* Takes the handle made ahead, with this speller's added words. */
+static void h_join(mtpe_speller *sp)
+{
+	if (!sp->h_loading)
+		return;
+	pthread_join(sp->h_loader, NULL);
+	sp->h_loading = false;
+	sp->h = sp->h_pending;
+	sp->h_pending = NULL;
+	for (size_t i = 0; sp->h && i < sp->added.cap; i++)
+		if (sp->added.t[i].off)
+			Hunspell_add(sp->h, ws_word(&sp->added, &sp->added.t[i]));
+}
+
 static bool ensure_h(mtpe_speller *sp)
 {
+	h_join(sp);
 	if (sp->h)
 		return true;
-	sp->h = Hunspell_create(sp->aff, sp->dic);
+	sp->h = hunspell_create(sp->aff, sp->dic);
 	if (!sp->h)
 		return false;
 	for (size_t i = 0; i < sp->added.cap; i++)
@@ -416,6 +473,9 @@ void mtpe_speller_free(mtpe_speller *sp)
 	if (!sp)
 		return;
 	wait_loaded(sp);
+	if (sp->alt_loading)
+		pthread_join(sp->alt_loader, NULL);
+	h_join(sp);
 	if (sp->tab)
 		cache_clear(sp);
 	free(sp->tab);
@@ -423,7 +483,7 @@ void mtpe_speller_free(mtpe_speller *sp)
 	dict_release(sp->alt);
 	set_remove_all(&sp->added);
 	if (sp->h)
-		Hunspell_destroy(sp->h);
+		hunspell_destroy(sp->h);
 	free(sp->aff);
 	free(sp->dic);
 	free(sp->alt_aff);
@@ -446,6 +506,10 @@ int mtpe_speller_set_variety(mtpe_speller *sp, const char *aff, const char *dic)
 {
 	if (!readable(aff) || !readable(dic))
 		return MTPE_ENOTFOUND;
+	if (sp->alt_loading) {
+		pthread_join(sp->alt_loader, NULL);
+		sp->alt_loading = false;
+	}
 	free(sp->alt_aff);
 	free(sp->alt_dic);
 	dict_release(sp->alt);
@@ -804,6 +868,7 @@ bool mtpe_speller_check(mtpe_speller *sp, const char *word, size_t len)
 static int add_quiet(mtpe_speller *sp, const char *word, size_t len)
 {
 	char tmp[MAX_WORD_BYTES + 1];
+	h_join(sp);
 	if (set_add(&sp->added, word, len) < 0)
 		return MTPE_ENOMEM;
 	if (sp->h) {
@@ -846,6 +911,7 @@ int mtpe_speller_remove_word(mtpe_speller *sp, const char *word, size_t len)
 	}
 	set_remove_all(&sp->added);
 	sp->added = keep;
+	h_join(sp);
 	if (sp->h) {
 		memcpy(tmp, word, len);
 		tmp[len] = '\0';
@@ -976,9 +1042,31 @@ static bool set_maybe_word(const struct wordset *ws, const char *c, size_t n)
  * The second variety is answered by our own reading of its .dic/.aff, like
  * the base dictionary (no second hunspell handle).
  */
+static void *load_alt(void *arg)
+{
+	mtpe_speller *sp = arg;
+	sp->alt = dict_acquire(sp->alt_aff, sp->alt_dic);
+	return NULL;
+}
+
+void mtpe_speller_prefetch_variety(mtpe_speller *sp)
+{
+	if (sp->alt_tried || !sp->alt_dic)
+		return;
+	sp->alt_tried = true;
+	if (pthread_create(&sp->alt_loader, NULL, load_alt, sp) == 0)
+		sp->alt_loading = true;
+	else
+		sp->alt_tried = false; /* read on first use instead */
+}
+
 bool mtpe_speller_check_variety(mtpe_speller *sp, const char *word, size_t len)
 {
 	wait_loaded(sp);
+	if (sp->alt_loading) {
+		pthread_join(sp->alt_loader, NULL);
+		sp->alt_loading = false;
+	}
 	if (!sp->alt_tried) {
 		sp->alt_tried = true;
 		if (sp->alt_dic)
