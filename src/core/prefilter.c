@@ -57,9 +57,9 @@ static size_t req_minlen(const struct req *r)
 }
 
 /*
- * Better = a literal at a known distance from the match start (its ranges are
- * a few bytes, not a line) if it is not much worse; then the longer shortest
- * literal, then fewer literals.
+ * Better = a literal nearer the match start (its ranges are a few bytes, not a
+ * line) if it is not much shorter; then the longer shortest literal, then
+ * fewer literals.
  */
 static bool req_better(const struct req *a, const struct req *b)
 {
@@ -68,11 +68,11 @@ static bool req_better(const struct req *a, const struct req *b)
 	if (b->any)
 		return true;
 	size_t la = req_minlen(a), lb = req_minlen(b);
-	if ((a->pre != UNB) != (b->pre != UNB)) {
-		const struct req *bounded = a->pre != UNB ? a : b;
-		size_t lbounded = bounded == a ? la : lb, lother = bounded == a ? lb : la;
-		if (lbounded >= 3 || lbounded >= lother)
-			return bounded == a;
+	if (a->pre != b->pre) { /* the nearer one (unbounded is farthest) */
+		const struct req *nearer = a->pre < b->pre ? a : b;
+		size_t lnearer = nearer == a ? la : lb, lother = nearer == a ? lb : la;
+		if (lnearer >= 3 || lnearer >= lother)
+			return nearer == a;
 	}
 	if (la != lb)
 		return la > lb;
@@ -892,6 +892,8 @@ int mtpe_ac_scan(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_hits *
 					size_t lit = i + 1 >= ac->depth[d] ? i + 1 - ac->depth[d] : 0;
 					to = lit;
 					from = lit >= ls + pre ? lit - pre : ls;
+					while (from > ls && (u[from] & 0xC0) == 0x80)
+						from--; /* a match starts on a character: never hand pcre2 the middle of one */
 				}
 				if (mark(h, r, from, to) < 0)
 					return MTPE_ENOMEM;

@@ -146,7 +146,7 @@ static void put_escaped(mtpe_buf *b, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == ' ') {
-			mtpe_buf_puts(b, "\\s+");
+			mtpe_buf_puts(b, "\\s{1,8}"); /* bounded: the prefilter can then tell how far before a later word a match starts */
 			continue;
 		}
 		if (strchr("\\^$.|?*+()[]{}#", *s))

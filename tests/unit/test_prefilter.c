@@ -132,12 +132,31 @@ static void test_prefilter__ranges(void **state)
 	mtpe_ac_free(ac);
 }
 
+static void test_prefilter__ranges_start_on_a_character(void **state)
+{
+	/* "b" with a reach of 1 byte after "é" (2 bytes): the range starts on the é, not inside it */
+	char *r0[] = { "b" };
+	char **lits[] = { r0 };
+	size_t n[] = { 1 }, pre[] = { 1 };
+	mtpe_ac *ac = NULL;
+	assert_int_equal(mtpe_ac_build(&ac, lits, n, pre, 1), 0);
+	const char *t = "x\xC3\xA9" "b\n";
+	mtpe_ac_hits h;
+	assert_int_equal(mtpe_ac_scan(ac, t, strlen(t), &h), 0);
+	assert_int_equal(h.nranges[0], 1);
+	assert_int_equal(h.ranges[0][0].start, 1);
+	assert_int_equal(h.ranges[0][0].end, 3);
+	mtpe_ac_hits_dispose(&h);
+	mtpe_ac_free(ac);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prefilter__literals_and_their_distance),
 		cmocka_unit_test(test_prefilter__a_class_after_a_short_literal),
 		cmocka_unit_test(test_prefilter__ranges),
+		cmocka_unit_test(test_prefilter__ranges_start_on_a_character),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
