@@ -6,7 +6,8 @@ set -u
 mtpe=$1; src=$2
 shared="$src/../shared/corpus/wmt-ru-en"
 files=("$src"/tests/annotated/*.txt "$src"/examples/*.txt)
-[ -d "$shared" ] && files+=("$shared"/ref.en.txt "$shared"/sys-*.en.txt)
+# src.ru.txt too: Cyrillic text puts multi-byte characters where the prefilter cuts ranges
+[ -d "$shared" ] && files+=("$shared"/ref.en.txt "$shared"/sys-*.en.txt "$shared"/src.ru.txt)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # one big file too, so the prefilter (long texts only) is exercised on every rule
 cat "${files[@]}" > "$tmp/all.txt"
