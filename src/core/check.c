@@ -1914,10 +1914,8 @@ static int prepare(struct run *R, mtpe_error *err)
 	mtpe_checker *c = R->c;
 	if (!c->aux_jit && c->text_seen + (R->n - R->from) >= JIT_MIN_TEXT) {
 		c->aux_jit = true;
-		if (c->speller) { /* a long text will meet words of the other variety and words for hunspell */
+		if (c->speller) /* a long text will meet words of the other variety: read it meanwhile */
 			mtpe_speller_prefetch_variety(c->speller);
-			mtpe_speller_prefetch_hunspell(c->speller);
-		}
 		if (c->skip_re)
 			pcre2_jit_compile(c->skip_re, PCRE2_JIT_COMPLETE);
 		if (c->glossary_re)

@@ -76,10 +76,7 @@ struct dict {
 };
 
 struct mtpe_speller {
-	Hunhandle *h;          /* created on first need (ensure_h), or ahead of it (mtpe_speller_prefetch_hunspell) */
-	Hunhandle *h_pending;  /* made by h_loader; the added words go in when it is joined */
-	pthread_t h_loader;
-	bool h_loading;
+	Hunhandle *h;          /* created on first need (ensure_h) */
 	char *aff, *dic;
 	struct dict *base;     /* en_US: answers ASCII words exactly like hunspell (shared, see dict_acquire) */
 	bool base_own;         /* answer from base's affixes (its own_affixes, unless turned off) */
@@ -416,38 +413,8 @@ static void hunspell_destroy(Hunhandle *h)
 	pthread_mutex_unlock(&hunspell_lock);
 }
 
-static void *create_h(void *arg)
-{
-	mtpe_speller *sp = arg;
-	sp->h_pending = hunspell_create(sp->aff, sp->dic);
-	return NULL;
-}
-
-void mtpe_speller_prefetch_hunspell(mtpe_speller *sp)
-{
-	if (sp->h || sp->h_loading)
-		return;
-	if (pthread_create(&sp->h_loader, NULL, create_h, sp) == 0)
-		sp->h_loading = true;
-}
-
-/* Takes the handle made ahead, with this speller's added words. */
-static void h_join(mtpe_speller *sp)
-{
-	if (!sp->h_loading)
-		return;
-	pthread_join(sp->h_loader, NULL);
-	sp->h_loading = false;
-	sp->h = sp->h_pending;
-	sp->h_pending = NULL;
-	for (size_t i = 0; sp->h && i < sp->added.cap; i++)
-		if (sp->added.t[i].off)
-			Hunspell_add(sp->h, ws_word(&sp->added, &sp->added.t[i]));
-}
-
 static bool ensure_h(mtpe_speller *sp)
 {
-	h_join(sp);
 	if (sp->h)
 		return true;
 	sp->h = hunspell_create(sp->aff, sp->dic);
@@ -475,7 +442,6 @@ void mtpe_speller_free(mtpe_speller *sp)
 	wait_loaded(sp);
 	if (sp->alt_loading)
 		pthread_join(sp->alt_loader, NULL);
-	h_join(sp);
 	if (sp->tab)
 		cache_clear(sp);
 	free(sp->tab);
@@ -868,7 +834,6 @@ bool mtpe_speller_check(mtpe_speller *sp, const char *word, size_t len)
 static int add_quiet(mtpe_speller *sp, const char *word, size_t len)
 {
 	char tmp[MAX_WORD_BYTES + 1];
-	h_join(sp);
 	if (set_add(&sp->added, word, len) < 0)
 		return MTPE_ENOMEM;
 	if (sp->h) {
@@ -911,7 +876,6 @@ int mtpe_speller_remove_word(mtpe_speller *sp, const char *word, size_t len)
 	}
 	set_remove_all(&sp->added);
 	sp->added = keep;
-	h_join(sp);
 	if (sp->h) {
 		memcpy(tmp, word, len);
 		tmp[len] = '\0';

@@ -27,8 +27,6 @@ int mtpe_speller_set_variety(mtpe_speller *sp, const char *aff, const char *dic)
 bool mtpe_speller_check_variety(mtpe_speller *sp, const char *word, size_t len);
 /* Starts reading the second variety in a thread now (a long text is coming); no-op if read or unset. */
 void mtpe_speller_prefetch_variety(mtpe_speller *sp);
-/* Starts making the hunspell handle in a thread now (non-ASCII words will need it). */
-void mtpe_speller_prefetch_hunspell(mtpe_speller *sp);
 /* Adds one word for this session. */
 int mtpe_speller_add_word(mtpe_speller *sp, const char *word, size_t len);
 /* Removes a word added with add_word (undo of a dictionary add). */
