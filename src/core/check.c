@@ -1937,7 +1937,7 @@ static int prepare(struct run *R, mtpe_error *err)
 }
 
 /* Pattern rules run window by window: the prefilter's ranges stay small and the text stays in cache. */
-#define RULE_WINDOW ((size_t)1 << 20)
+#define RULE_WINDOW ((size_t)256 << 10)
 
 static bool wanted(const struct rule *r, int which)
 {
