@@ -2126,6 +2126,8 @@ static int check_region(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, 
 {
 	mtpe_checker *c0 = cs[0];
 	size_t len = reg->text_len;
+	if (len > MTPE_SEGMENT_MAX_TEXT) /* word offsets in the region are 30-bit (segment.h) */
+		return mtpe_error_set(err, MTPE_ETOOBIG, "text of %zu bytes is too large to check (1 GiB at most); split the file", len);
 	if (n > MAX_THREADS)
 		n = MAX_THREADS;
 	if (len < PARALLEL_MIN_TEXT)
