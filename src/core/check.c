@@ -390,6 +390,7 @@ int mtpe_checker_new(mtpe_checker **out, const mtpe_checker_options *opts, mtpe_
 			mtpe_speller_set_variety(c->speller, "/usr/share/hunspell/en_GB.aff", "/usr/share/hunspell/en_GB.dic");
 	}
 	snprintf(path, sizeof(path), "%s/rules/en", c->data_dir);
+	c->loading_builtin = !getenv("MTPE_COMPILE_ALL"); /* ours: compiled on first use; user rules at load */
 	if ((error = mtpe_rules__load_dir(c, path, true, err)) < 0)
 		goto fail;
 	const char *lang = opts->source_lang ? opts->source_lang : "ru";
@@ -407,6 +408,7 @@ int mtpe_checker_new(mtpe_checker **out, const mtpe_checker_options *opts, mtpe_
 		if ((error = mtpe_rules__load_dir(c, path, true, err)) < 0)
 			goto fail;
 	}
+	c->loading_builtin = false;
 	for (size_t i = 0; i < opts->nrule_paths; i++)
 		if ((error = mtpe_rules__load_path(c, opts->rule_paths[i], err)) < 0)
 			goto fail;
@@ -908,10 +910,34 @@ static void run_pattern_range(struct run *R, struct rule *r, size_t from, size_t
  * the prefilter saw one of its literals, or everywhere in the window when it
  * has none. *resume carries the scan position from one window to the next.
  */
+/*
+ * Compiles a built-in rule's pattern on its first use (most rules never run on
+ * a short text). They compile: the test suite runs every rule's examples.
+ */
+static bool ensure_compiled(struct rule *r)
+{
+	if (r->re)
+		return true;
+	if (!r->expanded)
+		return false;
+	int ec;
+	PCRE2_SIZE eo;
+	r->re = pcre2_compile((PCRE2_SPTR)r->expanded, PCRE2_ZERO_TERMINATED, MTPE_RULE_PCRE2_OPTIONS, &ec, &eo, NULL);
+	free(r->expanded);
+	r->expanded = NULL;
+	if (!r->re) {
+		fprintf(stderr, "mtpe: warning: rule %s (%s:%d) does not compile; it is skipped\n", r->id, r->file, r->line);
+		r->enabled = false;
+	}
+	return r->re != NULL;
+}
+
 static void run_pattern_window(struct run *R, struct rule *r, const mtpe_ac_hits *hits, size_t idx,
 			       size_t ws, size_t we, size_t *resume)
 {
 	struct timespec t0, t1;
+	if (!ensure_compiled(r))
+		return;
 	if (R->c->timing)
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!r->jit_tried && R->c->text_seen >= JIT_MIN_TEXT) {
@@ -1939,6 +1965,25 @@ static int prepare(struct run *R, mtpe_error *err)
 /* Pattern rules run window by window: the prefilter's ranges stay small and the text stays in cache. */
 #define RULE_WINDOW ((size_t)256 << 10)
 
+/* Texts up to this long are searched for each rule's literals directly. */
+#define SHORT_TEXT 2048
+
+/* Does one of r's literals (lower-case) occur in the lower-cased text? Rules without literals: yes. */
+static bool literal_in(const struct rule *r, const char *low, size_t n)
+{
+	if (!r->nanchors)
+		return true;
+	for (size_t i = 0; i < r->nanchors; i++) {
+		const char *a = r->anchors[i];
+		size_t an = strlen(a);
+		for (const char *p = low; an && (size_t)(low + n - p) >= an && (p = memchr(p, a[0], (size_t)(low + n - p - an + 1)));
+		     p++)
+			if (!memcmp(p, a, an))
+				return true;
+	}
+	return false;
+}
+
 static bool wanted(const struct rule *r, int which)
 {
 	return r->enabled && (!which || rule_is_global(r) == (which == 2));
@@ -1957,6 +2002,17 @@ static void run_rules(struct run *R, int which)
 		R->error = MTPE_ENOMEM;
 		return;
 	}
+	/*
+	 * A short text gets no automaton; still, a rule none of whose literals is in
+	 * it cannot match (what the prefilter relies on): it is not even compiled.
+	 */
+	char *low = NULL;
+	size_t nlow = R->n - R->from;
+	if (!prefilter && nlow <= SHORT_TEXT && !getenv("MTPE_NO_PREFILTER") && (low = mtpe_malloc(nlow + 1)) != NULL) {
+		for (size_t i = 0; i < nlow; i++)
+			low[i] = (char)tolower((unsigned char)R->t[R->from + i]);
+		low[nlow] = '\0';
+	}
 	for (size_t ws = R->from, we; ws < R->n && !R->error; ws = we) {
 		we = R->n;
 		if (R->n - ws > RULE_WINDOW + RULE_WINDOW / 2) { /* windows end at a line end */
@@ -1972,12 +2028,14 @@ static void run_rules(struct run *R, int which)
 				hits.ranges[r][k].end += ws;
 			}
 		for (size_t i = 0; i < c->nrules && !R->error; i++)
-			if (c->rules[i].builtin == BUILTIN_NONE && wanted(&c->rules[i], which))
+			if (c->rules[i].builtin == BUILTIN_NONE && wanted(&c->rules[i], which) &&
+			    (!low || literal_in(&c->rules[i], low, nlow)))
 				run_pattern_window(R, &c->rules[i], have_hits ? &hits : NULL, i, ws, we, &resume[i]);
 		if (have_hits)
 			mtpe_ac_hits_dispose(&hits);
 	}
 	free(resume);
+	free(low);
 	for (size_t i = 0; i < c->nrules && !R->error; i++)
 		if (c->rules[i].builtin != BUILTIN_NONE && wanted(&c->rules[i], which))
 			run_builtin(R, i);

@@ -53,6 +53,9 @@ enum builtin {
 	BUILTIN_SRC_NEGATION, BUILTIN_SRC_GLOSSARY
 };
 
+/* How every rule pattern is compiled (rules.c at load, check.c on first use). */
+#define MTPE_RULE_PCRE2_OPTIONS (PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT)
+
 struct rule {
 	char *id;
 	mtpe_category category;
@@ -60,6 +63,7 @@ struct rule {
 	char *message;
 	char *description;
 	char *pattern;    /* as written */
+	char *expanded;   /* built-in rules: the list-expanded pattern until it is compiled (on first use) */
 	char *check;
 	enum builtin builtin;
 	pcre2_code *re;
@@ -117,6 +121,7 @@ struct mtpe_checker {
 	pcre2_code *skip_re;      /* URLs, e-mail, handles, tags */
 	struct mtpe_ac *ac;       /* prefilter over all rules' literals (prefilter.h), built on first long text */
 	bool ac_tried;
+	bool loading_builtin;     /* the rules being loaded are ours: their patterns compile on first use */
 	bool aux_jit;             /* skip_re and glossary_re JIT-compiled (after JIT_MIN_TEXT) */
 	mtpe_error srcctx_error;  /* why the source-check context could not be made */
 };

@@ -706,9 +706,20 @@ int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const
 				seen[(unsigned char)*c] = true;
 		}
 	ac->nclass = 1;
-	for (int b = 0; b < 256; b++)
-		if (seen[b])
+	int high = 0;
+	for (int b = 0; b < 256; b++) {
+		if (!seen[b])
+			continue;
+		if (b >= 0x80) { /* every non-ASCII byte is one class: a superset, and a table many times smaller */
+			if (!high)
+				high = ac->nclass++;
+			ac->cls[b] = (uint8_t)high;
+		} else {
 			ac->cls[b] = (uint8_t)ac->nclass++;
+		}
+	}
+	for (int b = 0x80; high && b < 256; b++)
+		ac->cls[b] = (uint8_t)high;
 	/* upper-case ASCII maps to its lower-case class */
 	for (int b = 'A'; b <= 'Z'; b++)
 		ac->cls[b] = ac->cls[b + 32];

@@ -247,6 +247,7 @@ void mtpe_rules__free_rule(struct rule *r)
 	free(r->span_name);
 	if (r->re)
 		pcre2_code_free(r->re);
+	free(r->expanded);
 	for (size_t i = 0; i < r->nrepl; i++)
 		free(r->repl[i]);
 	free(r->repl);
@@ -290,6 +291,7 @@ struct loader {
 	yaml_document_t *doc;
 	const char *file;
 	mtpe_error *err;
+	bool defer;  /* built-in rules: patterns are compiled on first use (check.c), the test suite checks them */
 };
 
 static int need_scalar(struct loader *L, const yaml_node_t *v, const char *key, const char **out)
@@ -308,13 +310,15 @@ static int resolve_group(struct loader *L, struct rule *r, const yaml_node_t *v,
 	uint32_t ncap = 0;
 	if (r->re)
 		pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &ncap);
+	else if (r->expanded) /* compiled later: trust the group (the rule's own tests use it) */
+		ncap = UINT32_MAX;
 	if (*s && !*end) {
 		if (g < 0 || (uint32_t)g > ncap)
 			return fail_at(L->err, L->file, v, MTPE_EPARSE, "group %ld does not exist in the pattern (it has %u)", g, ncap);
 		*group = (int)g;
 		return 0;
 	}
-	if (!r->re || pcre2_substring_number_from_name(r->re, (PCRE2_SPTR)s) < 0)
+	if (r->re ? pcre2_substring_number_from_name(r->re, (PCRE2_SPTR)s) < 0 : !r->expanded)
 		return fail_at(L->err, L->file, v, MTPE_EPARSE, "named group '%s' does not exist in the pattern", s);
 	*group = -1;
 	*name = mtpe_strdup(s);
@@ -460,8 +464,9 @@ static int compile_pattern(struct loader *L, struct rule *r, yaml_node_t *pn)
 		return L->err ? L->err->code : MTPE_EPARSE;
 	int ec;
 	PCRE2_SIZE eo;
-	r->re = pcre2_compile((PCRE2_SPTR)expanded, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT, &ec, &eo, NULL);
-	if (!r->re) {
+	if (!L->defer)
+		r->re = pcre2_compile((PCRE2_SPTR)expanded, PCRE2_ZERO_TERMINATED, MTPE_RULE_PCRE2_OPTIONS, &ec, &eo, NULL);
+	if (!L->defer && !r->re) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(ec, msg, sizeof(msg));
 		bool same = strcmp(expanded, r->pattern) == 0;
@@ -476,7 +481,10 @@ static int compile_pattern(struct loader *L, struct rule *r, yaml_node_t *pn)
 		free(expanded);
 		return mtpe_error_set(L->err, MTPE_ENOMEM, "out of memory");
 	}
-	free(expanded);
+	if (L->defer)
+		r->expanded = expanded;
+	else
+		free(expanded);
 	/* JIT compilation waits for the first long text (check.c): short files start faster without it */
 	return 0;
 }
@@ -563,7 +571,7 @@ static int parse_rule(struct loader *L, yaml_node_t *m, struct rule *r)
 		return error;
 	if (span_node) {
 		const char *s = scalar(span_node);
-		if (!s || !r->re)
+		if (!s || (!r->re && !r->expanded))
 			return fail_at(L->err, L->file, span_node, MTPE_EPARSE, "'span' names a group of the pattern");
 		if ((error = resolve_group(L, r, span_node, s, &r->span_group, &r->span_name)) < 0)
 			return error;
@@ -587,7 +595,7 @@ static int parse_rule(struct loader *L, yaml_node_t *m, struct rule *r)
 		}
 	}
 	if (when_node) {
-		if (when_node->type != YAML_SEQUENCE_NODE || !r->re)
+		if (when_node->type != YAML_SEQUENCE_NODE || (!r->re && !r->expanded))
 			return fail_at(L->err, L->file, when_node, MTPE_EPARSE, "'when' is a list of conditions on a pattern's groups");
 		size_t n = (size_t)(when_node->data.sequence.items.top - when_node->data.sequence.items.start);
 		r->conds = mtpe_calloc(n ? n : 1, sizeof(struct cond));
@@ -627,7 +635,7 @@ int mtpe_rules__load_path(mtpe_checker *c, const char *path, mtpe_error *err)
 		fclose(f);
 		return MTPE_EPARSE;
 	}
-	struct loader L = { c, &doc, path, err };
+	struct loader L = { c, &doc, path, err, c->loading_builtin };
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
 	if (!root) {
 		goto done; /* empty file */
