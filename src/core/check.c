@@ -107,10 +107,13 @@ static int load_words_dir(mtpe_checker *c, const char *dir, mtpe_error *err)
 	return error;
 }
 
+/* The verdicts of most words carry nothing more than their kind: shared, never freed. */
+static struct spell_verdict verdict_ok = { SPELL_OK, 0, NULL }, verdict_skip = { SPELL_SKIP, 0, NULL };
+
 static void free_verdict(void *v)
 {
 	struct spell_verdict *sv = v;
-	if (!sv)
+	if (!sv || sv == &verdict_ok || sv == &verdict_skip)
 		return;
 	for (size_t i = 0; sv->sugg && sv->sugg[i]; i++)
 		free(sv->sugg[i]);
@@ -217,6 +220,14 @@ static int load_variants(mtpe_checker *c, mtpe_error *err)
 		if (!oxford)
 			strmap_put(&c->us2gb, us, strlen(us), mtpe_strdup(gb));
 		strmap_put(&c->gb2us, gb, strlen(gb), mtpe_strdup(us));
+		for (int k = 0; k < 2; k++) {
+			const char *w = k ? gb : us;
+			size_t wl = strlen(w);
+			if (wl >= 2) {
+				unsigned b = variant_sig(w, wl);
+				c->variant_sig[b >> 6] |= 1ull << (b & 63);
+			}
+		}
 	}
 	fclose(f);
 	c->variants_loaded = true;
@@ -713,6 +724,14 @@ static bool in_list(const struct wordlist *l, const char *s, size_t n, bool case
 	char buf[128];
 	if (n < sizeof(buf) && (unsigned char)s[0] < 0x80 && (unsigned char)s[n - 1] < 0x80) {
 		unsigned b = wordlist_sig((unsigned char)tolower((unsigned char)s[0]), (unsigned char)tolower((unsigned char)s[n - 1]), n);
+		if (!(l->sig_lower[b >> 6] >> (b & 63) & 1)) {
+			/* no entry has these ends: absent, unless a non-ASCII letter inside lower-cases to other bytes */
+			bool ascii = true;
+			for (size_t i = 0; i < n && ascii; i++)
+				ascii = (unsigned char)s[i] < 0x80;
+			if (ascii)
+				return false;
+		}
 		bool ascii = true;
 		for (size_t i = 0; i < n && ascii; i++) {
 			ascii = (unsigned char)s[i] < 0x80;
@@ -1076,7 +1095,14 @@ static struct spell_verdict *verdict(struct run *R, const char *s, size_t n, enu
 		if (sv->kind == SPELL_MISSPELLED && n <= 4 && !is_transposition(s, n, sv->sugg))
 			sv->kind = SPELL_NAME;
 	}
-	strmap_put(&R->c->spell_cache, s, n, sv);
+	if (sv->kind == SPELL_OK) { /* the common case: no allocation kept */
+		free_verdict(sv);
+		sv = &verdict_ok;
+	}
+	if (strmap_put(&R->c->spell_cache, s, n, sv) < 0) {
+		free_verdict(sv);
+		return NULL;
+	}
 	return sv;
 }
 
@@ -1134,18 +1160,16 @@ static void run_spelling(struct run *R, const struct rule *r)
 			if (!skip && abbrev && in_list(abbrev, s, n, false))
 				skip = true; /* Russian abbreviations: the locale rules propose the fix */
 			if (skip) {
-				sv = mtpe_calloc(1, sizeof(*sv));
-				if (!sv || strmap_put(&R->c->spell_cache, s, n, sv) < 0) {
-					free(sv);
+				sv = &verdict_skip;
+				if (strmap_put(&R->c->spell_cache, s, n, sv) < 0) {
 					R->error = MTPE_ENOMEM;
 					return;
 				}
-				sv->kind = SPELL_SKIP;
 			} else {
 				sv = verdict(R, s, n, sh0);
 			}
 		}
-		if (!sv || sv->kind == SPELL_OK || sv->kind == SPELL_SKIP)
+		if (!sv || sv == &verdict_ok || sv == &verdict_skip || sv->kind == SPELL_OK)
 			continue;
 		enum case_shape sh = (enum case_shape)sv->shape;
 		if (overlaps_skip(R, w->start, w->start + n))
@@ -1386,8 +1410,8 @@ static void collect_name_case(struct run *R, const struct rule *r, struct docsta
 		size_t n = w->end - w->start;
 		if (w->kind != MTPE_WORD_LETTER || !islower((unsigned char)s[0]))
 			continue;
-		if (shape_of(s, n) != SHAPE_LOWER || word_in(s, n, modal_words) || !in_list(sur, s, n, false))
-			continue;
+		if (!in_list(sur, s, n, false) || shape_of(s, n) != SHAPE_LOWER || word_in(s, n, modal_words))
+			continue; /* the list first: it rejects most words from one bit */
 		struct ncand c;
 		memset(&c, 0, sizeof(c));
 		c.start = w->start;
@@ -1483,8 +1507,15 @@ static void collect_variant_mix(struct run *R, struct docstats *st)
 		if (w->kind != MTPE_WORD_LETTER || n > 40 || n < 4)
 			continue;
 		char low[64];
+		const char *t = R->t + w->start;
+		char sig3[2] = { (char)tolower((unsigned char)t[0]), (char)tolower((unsigned char)t[1]) };
+		char last = (char)tolower((unsigned char)t[n - 1]);
+		unsigned b = (((unsigned)(unsigned char)sig3[0] * 131u + (unsigned)(unsigned char)sig3[1]) * 31u +
+			      (unsigned)(unsigned char)last * 7u + (unsigned)n * 977u) & 65535u;
+		if (!(R->c->variant_sig[b >> 6] >> (b & 63) & 1))
+			continue; /* not a variant word (tolower only changes ASCII: the signature is exact) */
 		for (size_t k = 0; k < n; k++)
-			low[k] = (char)tolower((unsigned char)R->t[w->start + k]);
+			low[k] = (char)tolower((unsigned char)t[k]);
 		void **us = strmap_get(&R->c->gb2us, low, n); /* the word is GB */
 		void **gb = us ? NULL : strmap_get(&R->c->us2gb, low, n); /* the word is US */
 		if (!us && !gb)

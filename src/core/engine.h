@@ -24,6 +24,13 @@ struct wordlist {
 	uint64_t sig_exact[64], sig_lower[64]; /* (first byte, last byte, length) of the entries: most misses cost one bit */
 };
 
+/* A 64K-bit signature index for a lower-case word of n >= 2 bytes (the variant words). */
+static inline unsigned variant_sig(const char *w, size_t n)
+{
+	return (((unsigned)(unsigned char)w[0] * 131u + (unsigned)(unsigned char)w[1]) * 31u +
+		(unsigned)(unsigned char)w[n - 1] * 7u + (unsigned)n * 977u) & 65535u;
+}
+
 /* The bit of a word in a wordlist signature (the bytes as given: lower-case them first for sig_lower). */
 static inline unsigned wordlist_sig(unsigned char first, unsigned char last, size_t n)
 {
@@ -109,6 +116,7 @@ struct mtpe_checker {
 	/* built-in data, loaded on first use */
 	bool variants_loaded;
 	strmap us2gb, gb2us;
+	uint64_t variant_sig[1024]; /* (first two bytes, last byte, length) of the variant words: most words miss here */
 	bool glossary_loaded;
 	pcre2_code *glossary_re;
 	strmap glossary;          /* variant (as written) -> canonical */
