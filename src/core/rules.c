@@ -660,7 +660,11 @@ int mtpe_rules__load_path(mtpe_checker *c, const char *path, mtpe_error *err)
 				goto done;
 			}
 		}
-		struct rule *nr = mtpe_realloc(c->rules, (c->nrules + 1) * sizeof(*nr));
+		/* room doubles (16, 32, 64, ... rules): one realloc per rule copied the whole array each time */
+		size_t n = c->nrules;
+		struct rule *nr = c->rules;
+		if (n == 0 || (n >= 16 && !(n & (n - 1))))
+			nr = mtpe_realloc(c->rules, (n ? n * 2 : 16) * sizeof(*nr));
 		if (!nr) {
 			mtpe_rules__free_rule(&r);
 			error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
