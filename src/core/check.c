@@ -224,7 +224,7 @@ static int load_variants(mtpe_checker *c, mtpe_error *err)
 			const char *w = k ? gb : us;
 			size_t wl = strlen(w);
 			if (wl >= 2) {
-				unsigned b = variant_sig(w, wl);
+				unsigned b = variant_sig((unsigned char)w[0], (unsigned char)w[1], (unsigned char)w[wl - 1], wl);
 				c->variant_sig[b >> 6] |= 1ull << (b & 63);
 			}
 		}
@@ -544,6 +544,22 @@ const char *mtpe_checker_data_dir(const mtpe_checker *c)
 
 /* ---- running ---------------------------------------------------------- */
 
+/* MTPE_RULE_TIMES: the clock when timing, else 0; rule_timed adds the time since t0 to the rule. */
+static double clock_if_timing(const mtpe_checker *c)
+{
+	struct timespec t;
+	if (!c->timing)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void rule_timed(const mtpe_checker *c, struct rule *r, double t0)
+{
+	if (c->timing)
+		r->seconds += clock_if_timing(c) - t0;
+}
+
 struct run {
 	mtpe_checker *c;
 	const mtpe_doc *doc;
@@ -713,6 +729,20 @@ static bool shape_matches(const char *s, size_t n, enum case_shape want)
 	return false;
 }
 
+/* The length of the ASCII prefix of s[0, n): eight bytes at a time. */
+static size_t ascii_run(const char *s, size_t n)
+{
+	size_t i = 0;
+	for (uint64_t v; i + 8 <= n; i += 8) {
+		memcpy(&v, s + i, 8);
+		if (v & 0x8080808080808080ull)
+			break;
+	}
+	while (i < n && !((unsigned char)s[i] & 0x80))
+		i++;
+	return i;
+}
+
 static bool in_list(const struct wordlist *l, const char *s, size_t n, bool cased)
 {
 	if (!n)
@@ -722,23 +752,13 @@ static bool in_list(const struct wordlist *l, const char *s, size_t n, bool case
 		return (l->sig_exact[b >> 6] >> (b & 63) & 1) && strmap_get(&l->exact, s, n) != NULL;
 	}
 	char buf[128];
-	if (n < sizeof(buf) && (unsigned char)s[0] < 0x80 && (unsigned char)s[n - 1] < 0x80) {
+	if (n < sizeof(buf) && ascii_run(s, n) == n) { /* ASCII lower-cases byte by byte: the signature is exact */
 		unsigned b = wordlist_sig((unsigned char)tolower((unsigned char)s[0]), (unsigned char)tolower((unsigned char)s[n - 1]), n);
-		if (!(l->sig_lower[b >> 6] >> (b & 63) & 1)) {
-			/* no entry has these ends: absent, unless a non-ASCII letter inside lower-cases to other bytes */
-			bool ascii = true;
-			for (size_t i = 0; i < n && ascii; i++)
-				ascii = (unsigned char)s[i] < 0x80;
-			if (ascii)
-				return false;
-		}
-		bool ascii = true;
-		for (size_t i = 0; i < n && ascii; i++) {
-			ascii = (unsigned char)s[i] < 0x80;
+		if (!(l->sig_lower[b >> 6] >> (b & 63) & 1))
+			return false;
+		for (size_t i = 0; i < n; i++)
 			buf[i] = (char)tolower((unsigned char)s[i]);
-		}
-		if (ascii) /* an ASCII word lower-cases byte by byte: its signature is exact */
-			return (l->sig_lower[b >> 6] >> (b & 63) & 1) && strmap_get(&l->lower, buf, n) != NULL;
+		return strmap_get(&l->lower, buf, n) != NULL;
 	}
 	size_t ln;
 	char *low = lower_dup(s, n, &ln);
@@ -954,11 +974,9 @@ static bool ensure_compiled(struct rule *r)
 static void run_pattern_window(struct run *R, struct rule *r, const mtpe_ac_hits *hits, size_t idx,
 			       size_t ws, size_t we, size_t *resume)
 {
-	struct timespec t0, t1;
 	if (!ensure_compiled(r))
 		return;
-	if (R->c->timing)
-		clock_gettime(CLOCK_MONOTONIC, &t0);
+	double t0 = clock_if_timing(R->c);
 	if (!r->jit_tried && R->c->text_seen >= JIT_MIN_TEXT) {
 		r->jit_tried = true;
 		pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if JIT is unavailable */
@@ -972,10 +990,7 @@ static void run_pattern_window(struct run *R, struct rule *r, const mtpe_ac_hits
 			r->scanned += hits->ranges[idx][i].end - hits->ranges[idx][i].start;
 		}
 	}
-	if (R->c->timing) {
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		r->seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	}
+	rule_timed(R->c, r, t0);
 }
 
 /* Builds the prefilter automaton over the literals of every pattern rule. */
@@ -985,11 +1000,12 @@ static void build_prefilter(mtpe_checker *c)
 	char ***lits = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(char **));
 	size_t *n = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(size_t));
 	size_t *pre = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(size_t));
+	bool lines = getenv("MTPE_PREFILTER_LINES") != NULL; /* line ranges, as before the reach was known */
 	if (lits && n && pre) {
 		for (size_t i = 0; i < c->nrules; i++) {
 			lits[i] = c->rules[i].anchors;
 			n[i] = c->rules[i].nanchors;
-			pre[i] = getenv("MTPE_PREFILTER_LINES") ? SIZE_MAX : c->rules[i].anchor_pre;
+			pre[i] = lines ? SIZE_MAX : c->rules[i].anchor_pre;
 		}
 		if (mtpe_ac_build(&c->ac, (char **const *)lits, n, pre, c->nrules) < 0)
 			c->ac = NULL; /* no prefilter: every rule runs on the whole text */
@@ -1508,10 +1524,8 @@ static void collect_variant_mix(struct run *R, struct docstats *st)
 			continue;
 		char low[64];
 		const char *t = R->t + w->start;
-		char sig3[2] = { (char)tolower((unsigned char)t[0]), (char)tolower((unsigned char)t[1]) };
-		char last = (char)tolower((unsigned char)t[n - 1]);
-		unsigned b = (((unsigned)(unsigned char)sig3[0] * 131u + (unsigned)(unsigned char)sig3[1]) * 31u +
-			      (unsigned)(unsigned char)last * 7u + (unsigned)n * 977u) & 65535u;
+		unsigned b = variant_sig((unsigned char)tolower((unsigned char)t[0]), (unsigned char)tolower((unsigned char)t[1]),
+					 (unsigned char)tolower((unsigned char)t[n - 1]), n);
 		if (!(R->c->variant_sig[b >> 6] >> (b & 63) & 1))
 			continue; /* not a variant word (tolower only changes ASCII: the signature is exact) */
 		for (size_t k = 0; k < n; k++)
@@ -1755,20 +1769,6 @@ static void run_glossary(struct run *R, const struct rule *r)
 	}
 }
 
-/* The length of the ASCII prefix of s[0, n): eight bytes at a time. */
-static size_t ascii_run(const char *s, size_t n)
-{
-	size_t i = 0;
-	for (uint64_t v; i + 8 <= n; i += 8) {
-		memcpy(&v, s + i, 8);
-		if (v & 0x8080808080808080ull)
-			break;
-	}
-	while (i < n && !((unsigned char)s[i] & 0x80))
-		i++;
-	return i;
-}
-
 static void run_cyrillic(struct run *R, const struct rule *r)
 {
 	size_t i = R->from;
@@ -1943,9 +1943,7 @@ static void run_builtin(struct run *R, size_t i)
 {
 	mtpe_checker *c = R->c;
 	struct rule *r = &c->rules[i];
-	struct timespec t0, t1;
-	if (c->timing)
-		clock_gettime(CLOCK_MONOTONIC, &t0);
+	double t0 = clock_if_timing(c);
 	switch (r->builtin) {
 	case BUILTIN_NONE: break; /* run_pattern_window */
 	case BUILTIN_SPELLING: run_spelling(R, r); break;
@@ -1959,10 +1957,7 @@ static void run_builtin(struct run *R, size_t i)
 		run_source_check(R, r);
 		break;
 	}
-	if (c->timing) {
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		r->seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	}
+	rule_timed(c, r, t0);
 }
 
 /* Segments t[from, to) into R->seg with region offsets, and finds the URL-like spans there. */
@@ -2025,7 +2020,8 @@ static void run_rules(struct run *R, int which)
 {
 	mtpe_checker *c = R->c;
 	c->text_seen += R->n - R->from;
-	bool prefilter = c->text_seen >= JIT_MIN_TEXT && !getenv("MTPE_NO_PREFILTER");
+	bool allowed = !getenv("MTPE_NO_PREFILTER"); /* tests compare with and without */
+	bool prefilter = c->text_seen >= JIT_MIN_TEXT && allowed;
 	if (prefilter && !c->ac_tried)
 		build_prefilter(c);
 	size_t *resume = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(size_t));
@@ -2039,7 +2035,7 @@ static void run_rules(struct run *R, int which)
 	 */
 	char *low = NULL;
 	size_t nlow = R->n - R->from;
-	if (!prefilter && nlow <= SHORT_TEXT && !getenv("MTPE_NO_PREFILTER") && (low = mtpe_malloc(nlow + 1)) != NULL) {
+	if (!prefilter && nlow <= SHORT_TEXT && allowed && (low = mtpe_malloc(nlow + 1)) != NULL) {
 		for (size_t i = 0; i < nlow; i++)
 			low[i] = (char)tolower((unsigned char)R->t[R->from + i]);
 		low[nlow] = '\0';
@@ -2155,9 +2151,7 @@ static void run_piece(struct par *P, struct piece *k, mtpe_checker *c)
 	for (size_t g = 0; g < P->nglobal && !k->R.error; g++) {
 		const struct rule *r = &c->rules[P->global[g]];
 		struct docstats *st = &k->st[g];
-		struct timespec t0, t1;
-		if (c->timing)
-			clock_gettime(CLOCK_MONOTONIC, &t0);
+		double t0 = clock_if_timing(c);
 		switch (r->builtin) {
 		case BUILTIN_NAME_CASE: collect_name_case(&k->R, r, st); break;
 		case BUILTIN_VARIANT_MIX: collect_variant_mix(&k->R, st); break;
@@ -2165,10 +2159,7 @@ static void run_piece(struct par *P, struct piece *k, mtpe_checker *c)
 		case BUILTIN_NONE: build_capset(&k->R); break;
 		default: break;
 		}
-		if (c->timing) {
-			clock_gettime(CLOCK_MONOTONIC, &t1);
-			c->rules[P->global[g]].seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-		}
+		rule_timed(c, &c->rules[P->global[g]], t0);
 		if (k->R.seg.nwords) {
 			st->has_words = true;
 			st->fws = k->R.seg.words[0].start;
@@ -2303,9 +2294,7 @@ static int check_region(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, 
 			error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 		for (size_t g = 0; g < P.nglobal && !error; g++) {
 			const struct rule *r = &c0->rules[global[g]];
-			struct timespec t0, t1;
-			if (c0->timing)
-				clock_gettime(CLOCK_MONOTONIC, &t0);
+			double t0 = clock_if_timing(c0);
 			for (size_t i = 0; i < nk; i++)
 				sts[i] = P.k[i].st[g];
 			switch (r->builtin) {
@@ -2314,10 +2303,7 @@ static int check_region(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, 
 			case BUILTIN_NAME_VARIANTS: finish_name_variants(&G, r, sts, nk); break;
 			default: break;
 			}
-			if (c0->timing) {
-				clock_gettime(CLOCK_MONOTONIC, &t1);
-				c0->rules[global[g]].seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-			}
+			rule_timed(c0, &c0->rules[global[g]], t0);
 		}
 		if (P.keep_sentences && !error && !G.error) {
 			/* document-level pattern rules: each piece again, with the document's capitalized words */

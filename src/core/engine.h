@@ -24,11 +24,10 @@ struct wordlist {
 	uint64_t sig_exact[64], sig_lower[64]; /* (first byte, last byte, length) of the entries: most misses cost one bit */
 };
 
-/* A 64K-bit signature index for a lower-case word of n >= 2 bytes (the variant words). */
-static inline unsigned variant_sig(const char *w, size_t n)
+/* A 64K-bit signature index of a lower-case word of n >= 2 bytes from its first two and last bytes (the variant words). */
+static inline unsigned variant_sig(unsigned char a, unsigned char b, unsigned char last, size_t n)
 {
-	return (((unsigned)(unsigned char)w[0] * 131u + (unsigned)(unsigned char)w[1]) * 31u +
-		(unsigned)(unsigned char)w[n - 1] * 7u + (unsigned)n * 977u) & 65535u;
+	return (((unsigned)a * 131u + (unsigned)b) * 31u + (unsigned)last * 7u + (unsigned)n * 977u) & 65535u;
 }
 
 /* The bit of a word in a wordlist signature (the bytes as given: lower-case them first for sig_lower). */
