@@ -25,6 +25,8 @@
 
 #include <hunspell/hunspell.h>
 
+#include "strmap.h"
+
 #define MAX_WORD_BYTES 100
 #define MAX_SUGGEST 15
 
@@ -92,36 +94,35 @@ struct mtpe_speller {
 	size_t cap, used;
 };
 
-static uint32_t hash_bytes(const char *s, size_t n)
+/* True if some stem entry equal to w has flag (0 = any entry). */
+static bool stem_with_flag(const struct wordset *ws, const char *w, size_t n, char flag)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
+	if (!ws->t)
+		return false;
+	uint32_t h = strmap_hash(w, n);
+	size_t j = h & (ws->cap - 1);
+	while (ws->t[j].off) {
+		const struct wslot *e = &ws->t[j];
+		if (e->hash == h && e->len == n) {
+			const char *ew = ws_word(ws, e);
+			if (!memcmp(ew, w, n) && (!flag || (e->foff && strchr(ew + e->foff, flag))))
+				return true;
+		}
+		j = (j + 1) & (ws->cap - 1);
 	}
-	return h;
+	return false;
 }
 
 static bool set_has(const struct wordset *ws, const char *w, size_t n)
 {
-	if (!ws->t)
-		return false;
-	uint32_t h = hash_bytes(w, n);
-	size_t j = h & (ws->cap - 1);
-	while (ws->t[j].off) {
-		const struct wslot *e = &ws->t[j];
-		if (e->hash == h && e->len == n && !memcmp(ws_word(ws, e), w, n))
-			return true;
-		j = (j + 1) & (ws->cap - 1);
-	}
-	return false;
+	return stem_with_flag(ws, w, n, 0);
 }
 
 /* Puts a slot for the word at store offset off (duplicates allowed). */
 static void set_put(struct wordset *ws, uint32_t off, size_t n, uint16_t foff)
 {
 	const char *w = (ws->arena ? ws->arena : ws->store.ptr) + off;
-	uint32_t h = hash_bytes(w, n);
+	uint32_t h = strmap_hash(w, n);
 	size_t j = h & (ws->cap - 1);
 	while (ws->t[j].off)
 		j = (j + 1) & (ws->cap - 1);
@@ -628,24 +629,6 @@ static void load_affixes(struct dict *d, const char *aff)
 	d->own_affixes = ok && d->naffixes;
 }
 
-/* True if some stem entry equal to w has flag (0 = any entry). */
-static bool stem_with_flag(const struct wordset *ws, const char *w, size_t n, char flag)
-{
-	if (!ws->t)
-		return false;
-	uint32_t h = hash_bytes(w, n);
-	size_t j = h & (ws->cap - 1);
-	while (ws->t[j].off) {
-		const struct wslot *e = &ws->t[j];
-		if (e->hash == h && e->len == n) {
-			const char *ew = ws_word(ws, e);
-			if (!memcmp(ew, w, n) && (!flag || (e->foff && strchr(ew + e->foff, flag))))
-				return true;
-		}
-		j = (j + 1) & (ws->cap - 1);
-	}
-	return false;
-}
 
 /* Suffix forms: stem + add; flag2 (0 = none) is a prefix flag the stem must also carry. */
 static bool sfx_check(const struct dict *d, const char *w, size_t n, char pflag)
@@ -805,7 +788,7 @@ static int cache_grow(mtpe_speller *sp)
 bool mtpe_speller_check(mtpe_speller *sp, const char *word, size_t len)
 {
 	wait_loaded(sp);
-	uint32_t h = hash_bytes(word, len);
+	uint32_t h = strmap_hash(word, len);
 	size_t j = h & (sp->cap - 1);
 	while (sp->tab[j].word) {
 		struct cache_entry *e = &sp->tab[j];
