@@ -20,26 +20,10 @@ static const char DOC[] = "\xEF\xBB\xBFHe recieve it.\r\nA goverment plan.\r\nTh
 static void add(mtpe_findings *fs, const char *doc, const char *rule, mtpe_category cat, const char *needle,
 		int nth, const char *r1, const char *r2)
 {
-	const char *p = doc;
-	for (int i = 0; i <= nth; i++) {
-		p = strstr(i ? p + 1 : p, needle);
-		assert_non_null(p);
-	}
-	mtpe_finding f;
-	memset(&f, 0, sizeof(f));
-	f.rule = strdup(rule);
-	f.message = strdup("msg");
-	f.category = cat;
+	mtpe_finding f = finding_at(doc, rule, cat, "msg", needle, nth, r1, r2);
 	f.severity = MTPE_SEV_WARNING;
-	f.offset = (size_t)(p - doc);
-	f.length = strlen(needle);
 	f.line = 1;
 	f.column = 1;
-	f.text = strndup(p, f.length);
-	if (r1)
-		mtpe_finding_add_replacement(&f, r1, strlen(r1));
-	if (r2)
-		mtpe_finding_add_replacement(&f, r2, strlen(r2));
 	assert_int_equal(mtpe_findings_push(fs, &f), 0);
 }
 

@@ -16,20 +16,7 @@ static const char DOC[] =
 static void add(mtpe_findings *fs, const char *rule, mtpe_category cat, const char *needle, const char *r1,
 		const char *r2)
 {
-	const char *p = strstr(DOC, needle);
-	assert_non_null(p);
-	mtpe_finding f;
-	memset(&f, 0, sizeof(f));
-	f.rule = strdup(rule);
-	f.message = strdup("Possible misspelling: the word is not in the dictionary");
-	f.category = cat;
-	f.offset = (size_t)(p - DOC);
-	f.length = strlen(needle);
-	f.text = strndup(p, f.length);
-	if (r1)
-		mtpe_finding_add_replacement(&f, r1, strlen(r1));
-	if (r2)
-		mtpe_finding_add_replacement(&f, r2, strlen(r2));
+	mtpe_finding f = finding_at(DOC, rule, cat, "Possible misspelling: the word is not in the dictionary", needle, 0, r1, r2);
 	assert_int_equal(mtpe_findings_push(fs, &f), 0);
 }
 
