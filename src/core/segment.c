@@ -49,7 +49,7 @@ static inline bool a_digit(char c) { return c >= '0' && c <= '9'; }
  * letters, digits and '_' join; '.' '\'' join two letters; ',' ';' '.' '\''
  * join two digits. tests/unit/test_segment.c checks it gives ICU's spans.
  */
-static int ascii_words(mtpe_word **words, size_t *nw, size_t *capw, const char *t, size_t len)
+static int ascii_words(mtpe_word **words, size_t *nw, size_t *capw, const char *t, size_t len, size_t base)
 {
 	int error = 0;
 	size_t i = 0;
@@ -78,8 +78,33 @@ static int ascii_words(mtpe_word **words, size_t *nw, size_t *capw, const char *
 				break;
 			}
 		}
-		mtpe_word w = { (uint32_t)s, (uint32_t)i, letters ? MTPE_WORD_LETTER : MTPE_WORD_NUMBER };
+		mtpe_word w = { (uint32_t)(base + s), (uint32_t)(base + i), letters ? MTPE_WORD_LETTER : MTPE_WORD_NUMBER };
 		PUSH(*words, *nw, *capw, w);
+	}
+cleanup:
+	return error;
+}
+
+/* ICU's words of t[0, len), offsets + base, appended to out. ut is reused. */
+static int icu_words(mtpe_segments *out, size_t *capw, UText **ut, UBreakIterator *wb, const char *t, size_t len,
+		     size_t base)
+{
+	int error = 0;
+	UErrorCode st = U_ZERO_ERROR;
+	*ut = utext_openUTF8(*ut, t, (int64_t)len, &st);
+	ubrk_setUText(wb, *ut, &st);
+	if (U_FAILURE(st))
+		return MTPE_EUNSUPPORTED;
+	int32_t prev = ubrk_first(wb);
+	for (int32_t p = ubrk_next(wb); p != UBRK_DONE; p = ubrk_next(wb)) {
+		int32_t status = ubrk_getRuleStatus(wb);
+		if (status >= UBRK_WORD_NONE_LIMIT) {
+			mtpe_word w = { (uint32_t)(base + (size_t)prev), (uint32_t)(base + (size_t)p),
+					status < UBRK_WORD_NUMBER_LIMIT ? MTPE_WORD_NUMBER :
+					status < UBRK_WORD_LETTER_LIMIT ? MTPE_WORD_LETTER : MTPE_WORD_OTHER };
+			PUSH(out->words, out->nwords, *capw, w);
+		}
+		prev = p;
 	}
 cleanup:
 	return error;
@@ -164,7 +189,7 @@ int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *e
 {
 	int error = 0;
 	UErrorCode st = U_ZERO_ERROR;
-	UText *ut = NULL;
+	UText *ut = NULL, *wut = NULL;
 	UBreakIterator *sb = NULL, *wb = NULL;
 	size_t caps = 0, capw = 0;
 
@@ -188,26 +213,40 @@ int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *e
 		PUSH(out->sentences, out->nsentences, caps, s);
 		prev = p;
 	}
-	if (use_fastpath && all_ascii(text, len)) {
-		if ((error = ascii_words(&out->words, &out->nwords, &capw, text, len)) < 0)
-			goto cleanup;
-	} else {
-		wb = cached_iter(UBRK_WORD, &st);
-		if (U_FAILURE(st)) {
-			error = mtpe_error_set(err, MTPE_EUNSUPPORTED, "ICU: cannot open a word break iterator: %s", u_errorName(st));
-			goto cleanup;
+	/*
+	 * Words never span a line end (UAX #29 WB3a/b), so the text is taken a
+	 * line at a time: runs of plain ASCII lines take the fast path, runs of
+	 * other lines go to ICU.
+	 */
+	for (size_t i = 0; i < len;) {
+		size_t bs = i;
+		bool ascii = false;
+		while (i < len) {
+			const char *nl = memchr(text + i, '\n', len - i);
+			size_t le = nl ? (size_t)(nl - text) + 1 : len;
+			bool a = use_fastpath && all_ascii(text + i, le - i);
+			if (i > bs && a != ascii)
+				break;
+			ascii = a;
+			i = le;
 		}
-		ubrk_setUText(wb, ut, &st);
-		prev = ubrk_first(wb);
-		for (int32_t p = ubrk_next(wb); p != UBRK_DONE; p = ubrk_next(wb)) {
-			int32_t status = ubrk_getRuleStatus(wb);
-			if (status >= UBRK_WORD_NONE_LIMIT) {
-				mtpe_word w = { (uint32_t)prev, (uint32_t)p,
-						status < UBRK_WORD_NUMBER_LIMIT ? MTPE_WORD_NUMBER :
-						status < UBRK_WORD_LETTER_LIMIT ? MTPE_WORD_LETTER : MTPE_WORD_OTHER };
-				PUSH(out->words, out->nwords, capw, w);
+		if (ascii) {
+			if ((error = ascii_words(&out->words, &out->nwords, &capw, text + bs, i - bs, bs)) < 0)
+				goto cleanup;
+			continue;
+		}
+		if (!wb) {
+			wb = cached_iter(UBRK_WORD, &st);
+			if (U_FAILURE(st)) {
+				error = mtpe_error_set(err, MTPE_EUNSUPPORTED, "ICU: cannot open a word break iterator: %s",
+						       u_errorName(st));
+				goto cleanup;
 			}
-			prev = p;
+		}
+		if ((error = icu_words(out, &capw, &wut, wb, text + bs, i - bs, bs)) < 0) {
+			if (error == MTPE_EUNSUPPORTED)
+				error = mtpe_error_set(err, error, "ICU: cannot segment words");
+			goto cleanup;
 		}
 	}
 cleanup:
@@ -222,6 +261,8 @@ cleanup:
 	}
 	if (ut)
 		utext_close(ut);
+	if (wut)
+		utext_close(wut);
 	if (error == MTPE_ENOMEM)
 		mtpe_error_set(err, error, "out of memory");
 	if (error < 0) {

@@ -86,6 +86,31 @@ static void test_segment__ascii_fastpath_matches_icu(void **state)
 	}
 }
 
+/* Plain ASCII lines take the fast path, the others ICU: a text mixing both gives ICU's words. */
+static void test_segment__mixed_lines_match_icu(void **state)
+{
+	const char *t = "Plain line, e.g. 3.5 and don't.\r\n"
+			"\xE2\x80\x9CQuoted\xE2\x80\x9D \xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0 it's\n"
+			"caf\xC3\xA9 na\xC3\xAFve\n"
+			"\n"
+			"back to ASCII: x.y 1,000\n"
+			"mail a@b.cd and snake_case\n"
+			"\vlast line no newline \xE2\x80\x94 dash";
+	compare_paths(t, strlen(t));
+	mtpe_segments s = MTPE_SEGMENTS_INIT;
+	assert_int_equal(mtpe_segment(&s, t, strlen(t), NULL), 0);
+	const char *want[] = { "Plain", "line", "e.g", "3.5", "and", "don't", "Quoted", "\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0",
+			       "it's", "caf\xC3\xA9", "na\xC3\xAFve", "back", "to", "ASCII", "x.y", "1,000", "mail", "a@b.cd",
+			       "and", "snake_case", "last", "line", "no", "newline", "dash" };
+	assert_int_equal(s.nwords, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < s.nwords; i++) {
+		size_t n = s.words[i].end - s.words[i].start;
+		if (n != strlen(want[i]) || memcmp(t + s.words[i].start, want[i], n))
+			fail_msg("word %zu is '%.*s', want '%s'", i, (int)n, t + s.words[i].start, want[i]);
+	}
+	mtpe_segments_dispose(&s);
+}
+
 static void test_segment__ascii_fastpath_matches_icu_on_corpus(void **state)
 {
 	size_t n = 0;
@@ -123,6 +148,7 @@ int main(void)
 		cmocka_unit_test(test_segment__sentences_and_words),
 		cmocka_unit_test(test_segment__abbreviations_do_not_end_sentences),
 		cmocka_unit_test(test_segment__ascii_fastpath_matches_icu),
+		cmocka_unit_test(test_segment__mixed_lines_match_icu),
 		cmocka_unit_test(test_segment__ascii_fastpath_matches_icu_on_corpus),
 		cmocka_unit_test(test_segment__scripts_and_case),
 	};
