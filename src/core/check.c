@@ -974,6 +974,8 @@ static bool ensure_compiled(struct rule *r)
 static void run_pattern_window(struct run *R, struct rule *r, const mtpe_ac_hits *hits, size_t idx,
 			       size_t ws, size_t we, size_t *resume)
 {
+	if (hits && r->nanchors && !hits->nranges[idx])
+		return; /* none of its literals here: it need not even compile */
 	if (!ensure_compiled(r))
 		return;
 	double t0 = clock_if_timing(R->c);

@@ -57,16 +57,79 @@ static size_t req_minlen(const struct req *r)
 }
 
 /*
+ * How often a lower-cased byte occurs in English news text (a rough table:
+ * enough to tell "a," from ",a"). high: how many non-ASCII bytes came just
+ * before; the first two after a first are nearly certain (the rest of a
+ * character), the fourth starts another.
+ */
+static double byte_freq(unsigned char b, unsigned char prev, size_t high)
+{
+	if (prev && prev < 0x80 && strchr(",.;:!?)", prev)) /* punctuation is mostly followed by a space */
+		return b == ' ' ? .85 : .15 * byte_freq(b, 0, 0);
+	static const double letter[26] = { .065, .012, .023, .033, .10, .018, .016, .045, .06, .001, .006, .033, .02,
+					   .057, .06, .016, .001, .05, .052, .07, .022, .008, .015, .0015, .014, .0007 };
+	if (b >= 0x80)
+		return high % 3 ? .9 : .01;
+	if (b >= 'a' && b <= 'z')
+		return letter[b - 'a'];
+	if (b >= '0' && b <= '9')
+		return .004;
+	switch (b) {
+	case ' ': return .16;
+	case ',': case '.': return .01;
+	case '\n': return .005;
+	case '"': case '\'': case '-': return .003;
+	default: return .0005;
+	}
+}
+
+/* Expected hits per byte of text of r's literals. */
+static double req_hits(const struct req *r)
+{
+	double hits = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		double p = 1;
+		unsigned char prev = 0;
+		size_t high = 0;
+		for (const unsigned char *c = (const unsigned char *)r->s[i]; *c; c++) {
+			p *= byte_freq(*c, prev, high);
+			high = *c >= 0x80 ? high + 1 : 0;
+			prev = *c;
+		}
+		hits += p;
+	}
+	return hits;
+}
+
+/* Expected hits per byte, times the bytes each hit makes the regex run over. */
+static double req_cost(const struct req *r)
+{
+	/* a hit costs a call, then the bytes from where the match may start (a line: a paragraph, maybe) */
+	size_t reach = r->pre == UNB || r->pre > 400 ? 400 : r->pre;
+	return req_hits(r) * (double)(reach + 40);
+}
+
+/* One-byte literals are worth a prefilter only when they are punctuation that most lines lack. */
+static bool rare_literals(const struct req *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strlen(r->s[i]) == 1 && !strchr(":;!?()[]{}%$#@&*/+=<>|~^_\\", r->s[i][0]))
+			return false;
+	return true;
+}
+
+/*
  * Better = a literal nearer the match start (its ranges are a few bytes, not a
- * line) if it is not much shorter; then the longer shortest literal, then
- * fewer literals.
+ * line) if it is not much shorter; then the longer shortest literal; then the
+ * rarer by req_cost (",a" over "a,"); then fewer literals. Single letters or
+ * digits are no better than nothing: they are in every line.
  */
 static bool req_better(const struct req *a, const struct req *b)
 {
-	if (a->any)
-		return false;
-	if (b->any)
-		return true;
+	bool ua = a->any || (req_minlen(a) == 1 && !rare_literals(a));
+	bool ub = b->any || (req_minlen(b) == 1 && !rare_literals(b));
+	if (ua || ub)
+		return !ua && ub;
 	size_t la = req_minlen(a), lb = req_minlen(b);
 	if (a->pre != b->pre) { /* the nearer one (unbounded is farthest) */
 		const struct req *nearer = a->pre < b->pre ? a : b;
@@ -76,6 +139,9 @@ static bool req_better(const struct req *a, const struct req *b)
 	}
 	if (la != lb)
 		return la > lb;
+	double ca = req_cost(a), cb = req_cost(b);
+	if (ca < cb * .8 || cb < ca * .8)
+		return ca < cb;
 	return a->n < b->n;
 }
 
@@ -144,13 +210,39 @@ static int quantifier(struct parser *P, size_t *maxrep)
 	return min;
 }
 
+/*
+ * A literal run is a set of strings one of which the text holds there: a
+ * literal character adds itself to each, a class multiplies them by its
+ * members ("," then [\d] gives ",0" ... ",9"). The automaton folds every
+ * non-ASCII byte into one class (see mtpe_ac_build), so the byte 0x80 matches
+ * any of them: "any non-ASCII character" is three members, 0x80 twice, three
+ * and four times.
+ */
+#define RUN_ALTS 256
+#define RUN_LEN 64
+struct alt {
+	char s[RUN_LEN];
+	unsigned char len;
+};
+
+/* A member of a class: one character (UTF-8, ASCII lower-cased). */
+struct member {
+	char s[4];
+	unsigned char len;
+};
+#define MAX_MEMBERS 128
+
 struct seq {
 	struct req best;
-	char cur[256];
-	size_t curlen;
+	struct alt *run; /* the current literal run: RUN_ALTS slots */
+	size_t nrun;
 	bool oom;
 	size_t w;       /* at most how many bytes the sequence has matched so far */
 	size_t run_pre; /* w where the current literal run started */
+	/* the run's literal characters since its last class: offered too (a class may add short strings) */
+	char tail[RUN_LEN];
+	size_t tlen, tail_pre;
+	int inl;        /* groups being read inline (no alternation, no quantifier) */
 };
 
 static void offer(struct seq *S, struct req *r)
@@ -165,28 +257,159 @@ static void offer(struct seq *S, struct req *r)
 
 static void flush(struct seq *S)
 {
-	if (S->curlen) {
-		struct req r = { false, mtpe_malloc(sizeof(char *)), 1, S->run_pre, 0 };
-		if (!r.s || !(r.s[0] = mtpe_strndup(S->cur, S->curlen))) {
-			free(r.s);
+	if (S->nrun) {
+		struct req r = { false, mtpe_calloc(S->nrun, sizeof(char *)), 0, S->run_pre, 0 };
+		if (!r.s) {
 			S->oom = true;
 		} else {
-			offer(S, &r);
+			for (size_t i = 0; i < S->nrun && !S->oom; i++) {
+				bool dup = false;
+				for (size_t j = 0; j < r.n && !dup; j++)
+					dup = strlen(r.s[j]) == S->run[i].len && !memcmp(r.s[j], S->run[i].s, S->run[i].len);
+				if (dup)
+					continue;
+				if (!(r.s[r.n] = mtpe_strndup(S->run[i].s, S->run[i].len)))
+					S->oom = true;
+				else
+					r.n++;
+			}
+			if (S->oom)
+				req_free(&r);
+			else
+				offer(S, &r);
+		}
+		if (S->nrun > 1 && S->tlen && !S->oom) {
+			struct req t = { false, mtpe_malloc(sizeof(char *)), 1, S->tail_pre, 0 };
+			if (!t.s || !(t.s[0] = mtpe_strndup(S->tail, S->tlen))) {
+				free(t.s);
+				S->oom = true;
+			} else {
+				offer(S, &t);
+			}
 		}
 	}
-	S->curlen = 0;
+	S->nrun = 0;
+	S->tlen = 0;
+}
+
+/* Keeps the tail: a literal character goes on it, a class clears it. */
+static void tail_add(struct seq *S, const struct member *m, size_t nm)
+{
+	if (nm != 1 || S->tlen + m[0].len >= RUN_LEN) {
+		S->tlen = 0;
+		return;
+	}
+	if (!S->tlen)
+		S->tail_pre = S->w;
+	memcpy(S->tail + S->tlen, m[0].s, m[0].len);
+	S->tlen += m[0].len;
+}
+
+/* Starts a run with the members (run_pre = S->w). */
+static void run_start(struct seq *S, const struct member *m, size_t nm)
+{
+	if (!nm || nm > RUN_ALTS)
+		return;
+	if (!S->run && !(S->run = mtpe_malloc(RUN_ALTS * sizeof(*S->run)))) {
+		S->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < nm; i++) {
+		memcpy(S->run[i].s, m[i].s, m[i].len);
+		S->run[i].len = m[i].len;
+	}
+	S->nrun = nm;
+	S->run_pre = S->w;
+	S->tlen = 0;
+	tail_add(S, m, nm);
+}
+
+/*
+ * The next character of the run is one of the members. A run already 3 bytes
+ * long is not multiplied by a class (it is selective enough; its strings
+ * would only grow in number): it ends, and a new one starts.
+ */
+static void run_add(struct seq *S, const struct member *m, size_t nm)
+{
+	if (!S->nrun) {
+		run_start(S, m, nm);
+		return;
+	}
+	size_t shortest = RUN_LEN, longest = 0;
+	for (size_t i = 0; i < S->nrun; i++) {
+		if (S->run[i].len < shortest)
+			shortest = S->run[i].len;
+		if (S->run[i].len > longest)
+			longest = S->run[i].len;
+	}
+	if (S->nrun * nm > RUN_ALTS || longest + 4 >= RUN_LEN || (nm > 1 && shortest >= 3)) {
+		/* the run ends; its tail of literal characters, if short, goes on with the members */
+		char t[RUN_LEN];
+		size_t tl = S->tlen, tp = S->tail_pre;
+		memcpy(t, S->tail, tl);
+		bool spread = tl && tl < 3 && S->nrun > 1 && nm <= RUN_ALTS;
+		flush(S);
+		if (!spread) {
+			run_start(S, m, nm);
+			return;
+		}
+		memcpy(S->run[0].s, t, tl);
+		S->run[0].len = (unsigned char)tl;
+		S->nrun = 1;
+		S->run_pre = tp;
+		memcpy(S->tail, t, tl);
+		S->tlen = tl;
+		S->tail_pre = tp;
+		run_add(S, m, nm);
+		return;
+	}
+	struct alt *na = mtpe_malloc(RUN_ALTS * sizeof(*na));
+	if (!na) {
+		S->oom = true;
+		return;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < S->nrun; i++)
+		for (size_t j = 0; j < nm; j++) {
+			na[k] = S->run[i];
+			memcpy(na[k].s + na[k].len, m[j].s, m[j].len);
+			na[k].len = (unsigned char)(na[k].len + m[j].len);
+			k++;
+		}
+	free(S->run);
+	S->run = na;
+	S->nrun = k;
+	tail_add(S, m, nm);
 }
 
 static void push_char(struct seq *S, const char *c, size_t n)
 {
-	if (S->curlen + n >= sizeof(S->cur)) {
+	struct member m = { { 0 }, (unsigned char)n };
+	for (size_t i = 0; i < n && i < sizeof(m.s); i++)
+		m.s[i] = (char)tolower((unsigned char)c[i]);
+	run_add(S, &m, 1);
+}
+
+/*
+ * A class item ([...], \d, \p{L}...) with quantifier {min, mr}: a character of
+ * the run if it must occur; if it may repeat, the run ends after its first
+ * repetition and a new one starts with its last (at most w0 + (mr - 1) * 4
+ * bytes into the match, w0 being where the item starts).
+ */
+static void run_class(struct seq *S, const struct member *m, size_t nm, int min, size_t mr, size_t w0)
+{
+	if (min == 0 || !nm) { /* it may be absent (min is -1 without a quantifier) */
 		flush(S);
 		return;
 	}
-	if (!S->curlen)
-		S->run_pre = S->w;
-	for (size_t i = 0; i < n; i++)
-		S->cur[S->curlen++] = (char)tolower((unsigned char)c[i]);
+	run_add(S, m, nm);
+	if (mr != 1) {
+		flush(S);
+		size_t w = S->w;
+		S->w = w0 == UNB || mr == UNB ? UNB : w_add(w0, w_mul(4, mr - 1));
+		run_start(S, m, nm);
+		S->w = w;
+	}
 }
 
 /* Skips a character class starting at '['. */
@@ -211,43 +434,96 @@ static void skip_class(struct parser *P)
 	P->p = p < P->end ? p + 1 : p;
 }
 
-/*
- * Classes right after a short literal: "," then \p{L} requires one of ",a"
- * ... ",z" or "," and a non-ASCII letter's first byte, where "," alone is
- * in nearly every line. The first bytes a class item can match go into set
- * (lower-cased, as the automaton folds case); false when unsure, or when the
- * class could match a line end (a hit marks the line it ends on).
- */
-static void add_high(bool set[256])
+static bool add_member(struct member *m, size_t *nm, const char *s, size_t len)
 {
-	for (int b = 0xC2; b <= 0xF4; b++)
-		set[b] = true; /* the first byte of any non-ASCII character */
+	for (size_t i = 0; i < *nm; i++)
+		if (m[i].len == len && !memcmp(m[i].s, s, len))
+			return true;
+	if (*nm >= MAX_MEMBERS || len > sizeof(m->s))
+		return false;
+	memcpy(m[*nm].s, s, len);
+	m[*nm].len = (unsigned char)len;
+	(*nm)++;
+	return true;
 }
 
-static bool escape_bytes(char e, const char *arg, size_t arglen, bool set[256])
+static bool add_byte(struct member *m, size_t *nm, int b)
 {
-	if (e == 'd' || (e == 'p' && arglen && arg[0] == 'N')) {
+	char c = (char)tolower(b);
+	return add_member(m, nm, &c, 1);
+}
+
+/* Any non-ASCII character: 2, 3 or 4 non-ASCII bytes. */
+static bool add_high(struct member *m, size_t *nm)
+{
+	static const char h[4] = { '\x80', '\x80', '\x80', '\x80' };
+	return add_member(m, nm, h, 2) && add_member(m, nm, h, 3) && add_member(m, nm, h, 4);
+}
+
+/*
+ * The members of an escape \d \w \h \p{L} \p{N}... (arg: the property name);
+ * false when unsure, or when it could match a line end (a hit marks the line
+ * it ends on).
+ */
+static bool escape_members(char e, const char *arg, size_t arglen, struct member *m, size_t *nm)
+{
+	bool ok = true;
+	if (e == 'd' || e == 'w' || (e == 'p' && arglen && arg[0] == 'N'))
 		for (int b = '0'; b <= '9'; b++)
-			set[b] = true;
-		add_high(set);
-		return true;
-	}
-	if (e == 'w' || (e == 'p' && arglen && arg[0] == 'L')) {
+			ok &= add_byte(m, nm, b);
+	if (e == 'w' || (e == 'p' && arglen && arg[0] == 'L'))
 		for (int b = 'a'; b <= 'z'; b++)
-			set[b] = true;
-		if (e == 'w') {
-			for (int b = '0'; b <= '9'; b++)
-				set[b] = true;
-			set['_'] = true;
-		}
-		add_high(set);
-		return true;
-	}
+			ok &= add_byte(m, nm, b);
+	if (e == 'w')
+		ok &= add_byte(m, nm, '_');
+	if (e == 'h')
+		ok &= add_byte(m, nm, ' ') && add_byte(m, nm, '\t');
+	if (e == 'd' || e == 'w' || e == 'h' || (e == 'p' && arglen && (arg[0] == 'N' || arg[0] == 'L')))
+		return ok && add_high(m, nm);
 	return false;
 }
 
-/* The first bytes of a bracket class [p, end) (p at '['). */
-static bool class_bytes(const char *p, const char *end, bool set[256])
+/* \x{...} or \xhh at p (after "\x"): the character, or -1. *pp goes past it. */
+static long hex_escape(const char **pp, const char *end)
+{
+	const char *p = *pp;
+	long cp = -1;
+	if (p < end && *p == '{') {
+		const char *cl = memchr(p, '}', (size_t)(end - p));
+		if (!cl)
+			return -1;
+		char *e;
+		cp = strtol(p + 1, &e, 16);
+		if (e != cl || cl == p + 1)
+			return -1;
+		*pp = cl + 1;
+	} else {
+		int k = 0;
+		cp = 0;
+		while (k < 2 && p < end && isxdigit((unsigned char)*p)) {
+			cp = cp * 16 + (isdigit((unsigned char)*p) ? *p - '0' : (tolower((unsigned char)*p) - 'a' + 10));
+			p++, k++;
+		}
+		if (!k)
+			return -1;
+		*pp = p;
+	}
+	return cp >= 0 && cp <= 0x10FFFF ? cp : -1;
+}
+
+static bool add_char(struct member *m, size_t *nm, long cp)
+{
+	if (cp == '\n' || cp == '\r' || cp <= 0)
+		return false;
+	if (cp < 0x80)
+		return add_byte(m, nm, (int)cp);
+	char buf[4];
+	size_t l = mtpe_utf8_encode((uint32_t)cp, buf);
+	return l && add_member(m, nm, buf, l);
+}
+
+/* The members of a bracket class [p, end) (p at '['); false when unsure or it can match a line end. */
+static bool class_members(const char *p, const char *end, struct member *m, size_t *nm)
 {
 	const char *q = p + 1;
 	if (q < end && *q == '^')
@@ -276,68 +552,98 @@ static bool class_bytes(const char *p, const char *end, bool set[256])
 				} else {
 					q++;
 				}
-				if (!escape_bytes(e, arg, al, set))
+				if (!escape_members(e, arg, al, m, nm))
 					return false;
-			} else if (e == 'd' || e == 'w') {
-				escape_bytes(e, NULL, 0, set);
+			} else if (e == 'd' || e == 'w' || e == 'h') {
+				if (!escape_members(e, NULL, 0, m, nm))
+					return false;
 			} else if (e == 't') {
-				set['\t'] = true;
+				if (!add_byte(m, nm, '\t'))
+					return false;
+			} else if (e == 'x') {
+				long cp = hex_escape(&q, end);
+				if (cp < 0 || (q < end && *q == '-') || !add_char(m, nm, cp))
+					return false;
 			} else if (ispunct((unsigned char)e)) {
-				set[tolower((unsigned char)e)] = true;
+				if (!add_byte(m, nm, (unsigned char)e))
+					return false;
 			} else {
-				return false; /* \s \n \x{..} ...: keep it simple */
+				return false; /* \s \n ...: keep it simple */
 			}
 			continue;
 		}
 		if (c >= 0x80) {
-			set[c] = true;
 			size_t l = mtpe_utf8_seqlen((const unsigned char *)q, (size_t)(end - q));
-			q += l ? l : 1;
+			if (!l)
+				return false;
+			if (q + l < end && q[l] == '-' && q + l + 1 < end && q[l + 1] != ']') {
+				/* a range of non-ASCII characters: any of them */
+				const unsigned char *h = (const unsigned char *)q + l + 1;
+				size_t hl = mtpe_utf8_seqlen(h, (size_t)((const unsigned char *)end - h));
+				if (!hl || !add_high(m, nm))
+					return false;
+				q = (const char *)h + hl;
+				continue;
+			}
+			if (!add_member(m, nm, q, l))
+				return false;
+			q += l;
 			continue;
 		}
 		if (q + 2 < end && q[1] == '-' && q[2] != ']') {
 			unsigned char hi = (unsigned char)q[2];
-			if (hi >= 0x80 || hi == '\\' || hi < c || (c <= '\n' && '\n' <= hi))
+			if (hi >= 0x80 || hi == '\\' || hi < c || (c <= '\n' && '\n' <= hi) || (c <= '\r' && '\r' <= hi))
 				return false;
 			for (unsigned x = c; x <= hi; x++)
-				set[tolower((int)x)] = true;
+				if (!add_byte(m, nm, (int)x))
+					return false;
 			q += 3;
 			continue;
 		}
-		set[tolower(c)] = true;
+		if (!add_byte(m, nm, c))
+			return false;
 		q++;
 	}
-	return q < end;
+	return q < end && *nm > 0;
 }
 
-/* Offers the literal run followed by one byte of set, when the run is short. */
-static void extend_run(struct seq *S, const bool set[256])
+/*
+ * A group taken inline: not a lookaround, no alternation at its top level, no
+ * quantifier after it - its items are simply part of the sequence. g: after
+ * "(" and any "?:", "?<name>"...; returns false if it is not such a group.
+ */
+static bool plain_group(const char *g, const char *end)
 {
-	size_t n = 0;
-	for (int b = 1; b < 256; b++)
-		n += set[b];
-	if (!S->curlen || S->curlen > 2 || !n || n > 128)
-		return;
-	struct req r = { false, mtpe_calloc(n, sizeof(char *)), 0, S->run_pre, 0 };
-	if (!r.s) {
-		S->oom = true;
-		return;
-	}
-	for (int b = 1; b < 256; b++) {
-		if (!set[b])
+	int depth = 0;
+	const char *p = g;
+	while (p < end) {
+		char c = *p;
+		if (c == '\\') {
+			p += 2;
 			continue;
-		char *x = mtpe_malloc(S->curlen + 2);
-		if (!x) {
-			S->oom = true;
-			req_free(&r);
-			return;
 		}
-		memcpy(x, S->cur, S->curlen);
-		x[S->curlen] = (char)b;
-		x[S->curlen + 1] = '\0';
-		r.s[r.n++] = x;
+		if (c == '[') {
+			struct parser T = { p, end, false, false, 1 };
+			skip_class(&T);
+			if (T.fail)
+				return false;
+			p = T.p;
+			continue;
+		}
+		if (c == '(')
+			depth++;
+		else if (c == '|' && !depth)
+			return false;
+		else if (c == ')') {
+			if (!depth) {
+				p++;
+				return !(p < end && (*p == '?' || *p == '*' || *p == '+' || *p == '{'));
+			}
+			depth--;
+		}
+		p++;
 	}
-	offer(S, &r);
+	return false;
 }
 
 static struct req parse_seq(struct parser *P)
@@ -347,6 +653,11 @@ static struct req parse_seq(struct parser *P)
 	S.best.any = true;
 	while (P->p < P->end && !P->fail) {
 		char c = *P->p;
+		if (c == ')' && S.inl) { /* the end of a group read inline */
+			S.inl--;
+			P->p++;
+			continue;
+		}
 		if (c == '|' || c == ')')
 			break;
 		if (c == '(') {
@@ -402,6 +713,10 @@ static struct req parse_seq(struct parser *P)
 				}
 			}
 			P->p = g;
+			if (!skip && !positive_look && plain_group(g, P->end)) {
+				S.inl++; /* "(\d{1,2})" after ",": its items go on the run */
+				continue;
+			}
 			struct req inner = parse_alt(P);
 			if (P->fail || P->p >= P->end || *P->p != ')') {
 				req_free(&inner);
@@ -436,12 +751,12 @@ static struct req parse_seq(struct parser *P)
 		if (c == '[') {
 			const char *cs = P->p;
 			skip_class(P);
-			bool set[256] = { false };
-			bool known = !P->fail && class_bytes(cs, P->p, set);
-			size_t mr;
-			if (quantifier(P, &mr) != 0 && known)
-				extend_run(&S, set);
-			flush(&S);
+			struct member m[MAX_MEMBERS];
+			size_t nm = 0;
+			bool known = !P->fail && class_members(cs, P->p, m, &nm);
+			size_t mr, w0 = S.w;
+			int q = quantifier(P, &mr);
+			run_class(&S, m, known ? nm : 0, q, mr, w0);
 			S.w = w_add(S.w, w_mul(4, mr));
 			continue;
 		}
@@ -458,19 +773,33 @@ static struct req parse_seq(struct parser *P)
 			if (e == 'p' || e == 'P' || e == 'x' || e == 'o' || e == 'g' || e == 'k' || e == 'N') {
 				if (P->p < P->end && (*P->p == '{' || *P->p == '<')) {
 					const char *cl = strpbrk(P->p, "}>");
-					bool set[256] = { false };
-					bool known = e == 'p' && cl && *P->p == '{' &&
-						     escape_bytes(e, P->p + 1, (size_t)(cl - P->p - 1), set);
+					struct member m[MAX_MEMBERS];
+					size_t nm = 0, w0 = S.w;
+					bool known = false;
+					if (e == 'x') {
+						const char *h = P->p;
+						long cp = hex_escape(&h, P->end);
+						known = cp >= 0 && add_char(m, &nm, cp);
+					} else {
+						known = e == 'p' && cl && *P->p == '{' &&
+							escape_members(e, P->p + 1, (size_t)(cl - P->p - 1), m, &nm);
+					}
 					P->p = cl ? cl + 1 : P->end;
-					if (quantifier(P, &mr) != 0 && known)
-						extend_run(&S, set);
-					flush(&S);
+					int q = quantifier(P, &mr);
+					run_class(&S, m, known ? nm : 0, q, mr, w0);
 					S.w = e == 'g' || e == 'k' ? UNB : w_add(S.w, w_mul(4, mr)); /* \g{..} \k<..>: a back-reference */
 					continue;
 				} else if (e == 'x') {
-					int k = 0;
-					while (k < 2 && P->p < P->end && isxdigit((unsigned char)*P->p))
-						P->p++, k++;
+					const char *h = P->p;
+					long cp = hex_escape(&h, P->end);
+					P->p = h > P->p ? h : P->p;
+					struct member m[MAX_MEMBERS];
+					size_t nm = 0, w0 = S.w;
+					bool known = cp >= 0 && add_char(m, &nm, cp);
+					int q = quantifier(P, &mr);
+					run_class(&S, m, known ? nm : 0, q, mr, w0);
+					S.w = w_add(S.w, w_mul(4, mr));
+					continue;
 				} else if (e == 'p' || e == 'P') {
 					P->p++;
 				}
@@ -484,12 +813,12 @@ static struct req parse_seq(struct parser *P)
 					P->fail = true;
 					break;
 				}
-				if (e == 'd' || e == 'w') {
-					bool set[256] = { false };
-					escape_bytes(e, NULL, 0, set);
-					if (quantifier(P, &mr) != 0)
-						extend_run(&S, set);
-					flush(&S);
+				if (e == 'd' || e == 'w' || e == 'h') {
+					struct member m[MAX_MEMBERS];
+					size_t nm = 0, w0 = S.w;
+					bool known = escape_members(e, NULL, 0, m, &nm);
+					int q = quantifier(P, &mr);
+					run_class(&S, m, known ? nm : 0, q, mr, w0);
 					S.w = w_add(S.w, w_mul(4, mr));
 					continue;
 				}
@@ -532,12 +861,18 @@ static struct req parse_seq(struct parser *P)
 		size_t k = 1;
 		if ((unsigned char)c >= 0x80) {
 			k = caseless_nonascii(P->p, P->end);
-			if (!k) { /* a letter whose case we cannot fold here */
+			if (!k) {
+				/*
+				 * A letter: as written when case counts; else any non-ASCII
+				 * character (its other case may be longer or shorter).
+				 */
 				size_t l = mtpe_utf8_seqlen((const unsigned char *)P->p, (size_t)(P->end - P->p));
+				struct member m[MAX_MEMBERS];
+				size_t nm = 0, mr, w0 = S.w;
+				bool known = l && (P->charw > 1 ? add_high(m, &nm) : add_member(m, &nm, P->p, l));
 				P->p += l ? l : 1;
-				size_t mr;
-				quantifier(P, &mr);
-				flush(&S);
+				int q = quantifier(P, &mr);
+				run_class(&S, m, known ? nm : 0, q, mr, w0);
 				S.w = w_add(S.w, w_mul(4, mr));
 				continue;
 			}
@@ -558,6 +893,9 @@ static struct req parse_seq(struct parser *P)
 		S.w = w_add(S.w, cw);
 	}
 	flush(&S);
+	free(S.run);
+	if (S.inl && !P->fail)
+		P->fail = true; /* an inline group left open: be safe */
 	P->oom |= S.oom;
 	S.best.width = S.w;
 	return S.best;
@@ -602,15 +940,6 @@ static struct req parse_alt(struct parser *P)
 	return all;
 }
 
-/* One-byte literals are worth a prefilter only when they are punctuation that most lines lack. */
-static bool rare_literals(const struct req *r)
-{
-	for (size_t i = 0; i < r->n; i++)
-		if (strlen(r->s[i]) == 1 && !strchr(":;!?()[]{}%$#@&*/+=<>|~^_\\", r->s[i][0]))
-			return false;
-	return true;
-}
-
 /* Does the pattern ignore case anywhere ((?i), (?mi:...))? Then a letter may match more bytes than written. */
 static bool ignores_case(const char *p)
 {
@@ -637,7 +966,9 @@ int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t 
 		req_free(&r);
 		return MTPE_ENOMEM;
 	}
-	if (P.fail || P.p != P.end || r.any || req_minlen(&r) < 1 || (req_minlen(&r) == 1 && !rare_literals(&r))) {
+	/* literals found every hundred bytes or so ("a " ... "z ", "in", "on"...) would only add work */
+	if (P.fail || P.p != P.end || r.any || req_minlen(&r) < 1 || (req_minlen(&r) == 1 && !rare_literals(&r)) ||
+	    req_hits(&r) > .02) {
 		req_free(&r);
 		return 0;
 	}
@@ -710,7 +1041,12 @@ int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const
 	for (int b = 0; b < 256; b++) {
 		if (!seen[b])
 			continue;
-		if (b >= 0x80) { /* every non-ASCII byte is one class: a superset, and a table many times smaller */
+		if (b >= 0x80) {
+			/*
+			 * Every non-ASCII byte is one class: a superset, and a table many
+			 * times smaller. The extractor relies on it: its byte 0x80 stands
+			 * for any non-ASCII character.
+			 */
 			if (!high)
 				high = ac->nclass++;
 			ac->cls[b] = (uint8_t)high;
