@@ -22,6 +22,7 @@
 #include "mtpe/formats.h"
 #include "source_checks.h"
 #include "prefilter.h"
+#include "skip.h"
 #include "mtpe/segment.h"
 #include "mtpe/suppress.h"
 
@@ -488,9 +489,7 @@ int mtpe_checker_new(mtpe_checker **out, const mtpe_checker_options *opts, mtpe_
 	pcre2_set_match_limit(c->mctx, MATCH_LIMIT);
 	pcre2_set_depth_limit(c->mctx, DEPTH_LIMIT);
 	pcre2_jit_stack_assign(c->mctx, NULL, c->jit);
-	c->skip_re = compile_simple(
-		"\\b(?:https?|ftp)://[^\\s<>\"“”]+|\\bwww\\.[^\\s<>\"“”]+|[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+|(?<![\\w@])[@#][\\w_]+"
-		"|\\b[\\w-]+(?:\\.[\\w-]+)*\\.(?:com|org|net|ru|gov|edu|io|uk|de|fr|info|tv|kz|ua|by|ee|lv|lt|рф|рус)\\b(?:/[^\\s]*)?", true);
+	c->skip_re = compile_simple(MTPE_SKIP_PATTERN, true);
 	*out = c;
 	return 0;
 fail:
@@ -584,23 +583,25 @@ static bool overlaps_skip(const struct run *R, size_t s, size_t e)
 	return false;
 }
 
-static void find_skips(struct run *R)
+/*
+ * The matches in [start, le): the subject ends with the line (its '\n'
+ * included), where no match can reach, and starts with the text (lookbehinds).
+ */
+static void find_skips_line(struct run *R, pcre2_match_data *md, size_t *capp, size_t start, size_t le)
 {
-	size_t cap = 0;
-	size_t start = R->from;
-	pcre2_match_data *md = R->c->md;
-	if (!R->c->skip_re)
-		return;
-	while (start < R->n) {
-		int rc = pcre2_match(R->c->skip_re, (PCRE2_SPTR)R->t, R->n, start, PCRE2_NO_UTF_CHECK, md, R->c->mctx);
+	size_t cap = *capp;
+	while (start < le) {
+		int rc = pcre2_match(R->c->skip_re, (PCRE2_SPTR)R->t, le, start, PCRE2_NO_UTF_CHECK, md, R->c->mctx);
 		if (rc < 0)
 			break;
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 		if (R->nskip == cap) {
 			cap = cap ? cap * 2 : 16;
 			mtpe_span *ns = mtpe_realloc(R->skip, cap * sizeof(*ns));
-			if (!ns)
+			if (!ns) {
+				*capp = R->nskip; /* what it holds */
 				return;
+			}
 			R->skip = ns;
 		}
 		R->skip[R->nskip].start = ov[0];
@@ -608,7 +609,24 @@ static void find_skips(struct run *R)
 		R->nskip++;
 		start = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
 	}
+	*capp = cap;
 }
+
+/* The spans of MTPE_SKIP_PATTERN in the run's text, a line at a time (no match spans a line). */
+static void find_skips(struct run *R)
+{
+	size_t cap = 0;
+	pcre2_match_data *md = R->c->md;
+	if (!R->c->skip_re)
+		return;
+	for (size_t ls = R->from, le; ls < R->n; ls = le) {
+		const char *nl = memchr(R->t + ls, '\n', R->n - ls);
+		le = nl ? (size_t)(nl - R->t) + 1 : R->n;
+		if (mtpe_skip_candidate(R->t + ls, le - ls))
+			find_skips_line(R, md, &cap, ls, le);
+	}
+}
+
 
 static bool is_opening(uint32_t cp)
 {
