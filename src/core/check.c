@@ -136,7 +136,7 @@ void mtpe_checker_free(mtpe_checker *c)
 			fprintf(stderr, "%10.3f ms %6.1f%% %7zu KiB %5ld %s%s\n", c->rules[i].seconds * 1e3,
 				c->rules[i].scanned * 100.0 / (c->text_seen ? c->text_seen : 1), (jit + sz) >> 10,
 				c->rules[i].anchor_pre == SIZE_MAX ? -1L : (long)c->rules[i].anchor_pre, c->rules[i].id,
-				c->rules[i].re && !c->rules[i].nanchors ? "  (no prefilter)" : "");
+				c->rules[i].re && !c->rules[i].nanchors && !c->rules[i].hint ? "  (no prefilter)" : "");
 		}
 	for (size_t i = 0; i < c->nrules; i++)
 		mtpe_rules__free_rule(&c->rules[i]);
@@ -992,7 +992,8 @@ static bool ensure_compiled(struct rule *r)
 static void run_pattern_window(struct run *R, struct rule *r, const mtpe_ac_hits *hits, size_t idx,
 			       size_t ws, size_t we, size_t *resume)
 {
-	if (hits && r->nanchors && !hits->nranges[idx])
+	bool ranged = r->nanchors || r->hint;
+	if (hits && ranged && !hits->nranges[idx])
 		return; /* none of its literals here: it need not even compile */
 	if (!ensure_compiled(r))
 		return;
@@ -1001,7 +1002,7 @@ static void run_pattern_window(struct run *R, struct rule *r, const mtpe_ac_hits
 		r->jit_tried = true;
 		pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if JIT is unavailable */
 	}
-	if (!hits || !r->nanchors) {
+	if (!hits || !ranged) {
 		run_pattern_range(R, r, ws, we, resume);
 		r->scanned += we - ws;
 	} else {
@@ -2073,6 +2074,14 @@ static void run_rules(struct run *R, int which)
 			for (size_t k = 0; k < hits.nranges[r]; k++) {
 				hits.ranges[r][k].start += ws;
 				hits.ranges[r][k].end += ws;
+			}
+		/* rules with a built-in scan instead of literals */
+		for (size_t i = 0; have_hits && i < c->nrules && !R->error; i++)
+			if (c->rules[i].hint && wanted(&c->rules[i], which)) {
+				hits.nranges[i] = 0;
+				if (mtpe_hint_scan((mtpe_hint)c->rules[i].hint, R->t, R->from, R->n, ws, we, &hits.ranges[i],
+						   &hits.nranges[i], &hits.caps[i]) < 0)
+					R->error = MTPE_ENOMEM;
 			}
 		for (size_t i = 0; i < c->nrules && !R->error; i++)
 			if (c->rules[i].builtin == BUILTIN_NONE && wanted(&c->rules[i], which) &&

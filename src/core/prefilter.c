@@ -1248,3 +1248,87 @@ int mtpe_ac_scan(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_hits *
 	}
 	return 0;
 }
+
+/* ---- built-in scans (prefilter: in a rule) ------------------------------- */
+
+mtpe_hint mtpe_hint_from_name(const char *name)
+{
+	if (!strcmp(name, "repeated-word"))
+		return MTPE_HINT_REPEATED_WORD;
+	if (!strcmp(name, "glued-capital"))
+		return MTPE_HINT_GLUED_CAPITAL;
+	return MTPE_HINT_NONE;
+}
+
+/* A byte of a lower-case ASCII letter or of any non-ASCII character. */
+static inline bool lowish(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || c >= 0x80;
+}
+
+static int add_range(mtpe_ac_range **r, size_t *nr, size_t *cap, size_t a, size_t b)
+{
+	if (*nr && (*r)[*nr - 1].end + 1 >= a) { /* touching the last one */
+		if (b > (*r)[*nr - 1].end)
+			(*r)[*nr - 1].end = b;
+		return 0;
+	}
+	if (*nr == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		mtpe_ac_range *x = mtpe_realloc(*r, nc * sizeof(*x));
+		if (!x)
+			return MTPE_ENOMEM;
+		*r = x;
+		*cap = nc;
+	}
+	(*r)[*nr].start = a;
+	(*r)[(*nr)++].end = b;
+	return 0;
+}
+
+/* Equal but for ASCII case, any two non-ASCII bytes counting as equal (a superset of a caseless \1). */
+static bool same_letters(const unsigned char *a, const unsigned char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i] && !(a[i] >= 0x80 && b[i] >= 0x80) && tolower(a[i]) != tolower(b[i]))
+			return false;
+	return true;
+}
+
+int mtpe_hint_scan(mtpe_hint h, const char *t, size_t from, size_t n, size_t ws, size_t we, mtpe_ac_range **r,
+		   size_t *nr, size_t *cap)
+{
+	const unsigned char *u = (const unsigned char *)t;
+	/* a match starting by we may reach its space or capital after we: go on while the run began by we */
+	for (size_t i = ws; i < n; i++) {
+		if (h == MTPE_HINT_REPEATED_WORD) {
+			const void *sp = memchr(t + i, ' ', n - i);
+			if (!sp)
+				break;
+			i = (size_t)((const char *)sp - t);
+		} else if (!(u[i] >= 'A' && u[i] <= 'Z')) {
+			continue;
+		}
+		size_t s = i;
+		while (s > from && lowish(u[s - 1]))
+			s--;
+		if (s > we)
+			break;
+		if (s == i)
+			continue;
+		if (h == MTPE_HINT_GLUED_CAPITAL) {
+			if (add_range(r, nr, cap, s < ws ? ws : s, i - 1 > we ? we : i - 1) < 0)
+				return MTPE_ENOMEM;
+			continue;
+		}
+		/* the group is a suffix of the run, at least 3 bytes, and follows the space again */
+		for (size_t g = 3; g <= i - s && i + 1 + g <= n; g++)
+			if (same_letters(u + i - g, u + i + 1, g)) {
+				size_t a = s < ws ? ws : s, b = i - 3 > we ? we : i - 3;
+				if (a <= b && add_range(r, nr, cap, a, b) < 0)
+					return MTPE_ENOMEM;
+				break;
+			}
+	}
+	return 0;
+}

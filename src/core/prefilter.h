@@ -45,4 +45,26 @@ typedef struct mtpe_ac_hits {
 int mtpe_ac_scan(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_hits *hits);
 void mtpe_ac_hits_dispose(mtpe_ac_hits *hits);
 
+/*
+ * Built-in scans for patterns whose literals cannot narrow them (a rule's
+ * `prefilter:` key). Each marks a superset of the positions where a match of
+ * such a pattern can start; the pattern still decides.
+ *  - repeated-word: the same letters on both sides of one space ("the the"):
+ *    a match starts at a run of lower-case or non-ASCII letters that a space
+ *    follows and the same bytes (ASCII case ignored) follow that.
+ *  - glued-capital: an ASCII capital right after a lower-case ASCII or any
+ *    non-ASCII character ("registeredHe"): a match starts in the run of such
+ *    characters before it.
+ */
+typedef enum mtpe_hint { MTPE_HINT_NONE = 0, MTPE_HINT_REPEATED_WORD, MTPE_HINT_GLUED_CAPITAL } mtpe_hint;
+/* The hint called name, or MTPE_HINT_NONE if there is none. */
+mtpe_hint mtpe_hint_from_name(const char *name);
+/*
+ * Appends to *r (*nr ranges, room for *cap) the ranges of match starts in
+ * [ws, we] on t[from, n) (from <= ws <= we <= n), sorted and disjoint.
+ * Returns 0 or MTPE_ENOMEM.
+ */
+int mtpe_hint_scan(mtpe_hint h, const char *t, size_t from, size_t n, size_t ws, size_t we, mtpe_ac_range **r,
+		   size_t *nr, size_t *cap);
+
 #endif

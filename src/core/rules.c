@@ -543,12 +543,18 @@ static int parse_rule(struct loader *L, yaml_node_t *m, struct rule *r)
 			examples_node = v;
 		} else if (!strcmp(key, "span")) {
 			span_node = v;
+		} else if (!strcmp(key, "prefilter")) {
+			if ((error = need_scalar(L, v, key, &val)) < 0)
+				return error;
+			if ((r->hint = (int)mtpe_hint_from_name(val)) == MTPE_HINT_NONE)
+				return fail_at(L->err, L->file, v, MTPE_EPARSE,
+					       "unknown prefilter '%s' (known: repeated-word, glued-capital)", val);
 		} else if (!strcmp(key, "safe")) {
 			if (parse_bool(scalar(v), &r->safe) < 0)
 				return fail_at(L->err, L->file, v, MTPE_EPARSE, "'safe' takes true or false");
 		} else {
 			return fail_at(L->err, L->file, k, MTPE_EPARSE,
-				       "unknown rule key '%s' (known: id, category, severity, message, description, pattern, check, span, replace, safe, when, examples)", key);
+				       "unknown rule key '%s' (known: id, category, severity, message, description, pattern, check, prefilter, span, replace, safe, when, examples)", key);
 		}
 	}
 	if (!r->id)
@@ -569,6 +575,8 @@ static int parse_rule(struct loader *L, yaml_node_t *m, struct rule *r)
 		return fail_at(L->err, L->file, m, MTPE_EPARSE, "rule %s has no 'examples'", r->id);
 	if (r->pattern && (error = compile_pattern(L, r, pattern_node)) < 0)
 		return error;
+	if (r->hint && !r->pattern)
+		return fail_at(L->err, L->file, m, MTPE_EPARSE, "rule %s: 'prefilter' goes with a 'pattern'", r->id);
 	if (span_node) {
 		const char *s = scalar(span_node);
 		if (!s || (!r->re && !r->expanded))

@@ -3,6 +3,9 @@
 
 #include <stdint.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "prefilter.h"
 
 struct lits {
@@ -155,6 +158,80 @@ static void test_prefilter__ranges_start_on_a_character(void **state)
 	mtpe_ac_free(ac);
 }
 
+/*
+ * Every match start of pattern in t lies in a range the hint marks, however
+ * the text is cut into windows (a match may start in one and reach into the
+ * next). Returns the number of matches.
+ */
+static size_t hint_covers(mtpe_hint h, const char *pattern, const char *t, size_t n, size_t window)
+{
+	int ec;
+	PCRE2_SIZE eo;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
+	assert_non_null(re);
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	mtpe_ac_range *r = NULL;
+	size_t nr = 0, cap = 0, found = 0;
+	for (size_t ws = 0; ws < n; ws += window) {
+		size_t we = ws + window < n ? ws + window : n;
+		assert_int_equal(mtpe_hint_scan(h, t, 0, n, ws, we, &r, &nr, &cap), 0);
+	}
+	for (size_t i = 1; i < nr; i++)
+		assert_true(r[i - 1].end < r[i].start || r[i - 1].start <= r[i].start);
+	for (size_t start = 0; start < n;) {
+		if (pcre2_match(re, (PCRE2_SPTR)t, n, start, 0, md, NULL) < 0)
+			break;
+		PCRE2_SIZE m = pcre2_get_ovector_pointer(md)[0];
+		bool in = false;
+		for (size_t i = 0; i < nr && !in; i++)
+			in = r[i].start <= m && m <= r[i].end;
+		if (!in)
+			fail_msg("a match at %zu (\"%.20s\") is in no range of the hint", (size_t)m, t + m);
+		found++;
+		start = m + 1;
+		while (start < n && ((unsigned char)t[start] & 0xC0) == 0x80)
+			start++;
+	}
+	free(r);
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	return found;
+}
+
+static void test_prefilter__built_in_scans(void **state)
+{
+	const char *repeated = "(?<![\\p{L}\\d])(?=\\p{Ll}{3,}+ )\\b(\\p{Ll}{3,}) \\1\\b";
+	const char *glued = "(?<![\\p{L}\\d])(?=\\p{Ll}{3,}+[HSITWOABELMNY])\\b(\\p{Ll}{3,})(He|She|It|They|The|In)\\b";
+	const char *t = "The submarine submarine sank; said said that; the the; \xC3\xA9t\xC3\xA9 \xC3\xA9t\xC3\xA9 and "
+			"\xD0\xB4\xD0\xB0\xD0\xB2\xD0\xBD\xD0\xBE \xD0\xB4\xD0\xB0\xD0\xB2\xD0\xBD\xD0\xBE, rock'n'roll roll.\n"
+			"It was registeredHe said, yesterdayThe minister, \xC3\xA9t\xC3\xA9In fact; iPhone and YouTube.\n"
+			"long word longlonglonglong longlonglonglong end, x-ray ray, abc abcd, Abc abc.";
+	size_t n = strlen(t);
+	assert_int_equal(mtpe_hint_from_name("repeated-word"), MTPE_HINT_REPEATED_WORD);
+	assert_int_equal(mtpe_hint_from_name("glued-capital"), MTPE_HINT_GLUED_CAPITAL);
+	assert_int_equal(mtpe_hint_from_name("no-such-scan"), MTPE_HINT_NONE);
+	for (size_t w = 1; w <= n; w = w * 2 + 1) {
+		assert_int_equal(hint_covers(MTPE_HINT_REPEATED_WORD, repeated, t, n, w), 8);
+		assert_int_equal(hint_covers(MTPE_HINT_GLUED_CAPITAL, glued, t, n, w), 3);
+	}
+	/* narrow: plain prose gets no range for repeated words, and one per glued capital */
+	const char *prose = "The minister said that the talks were over and the team went home.";
+	mtpe_ac_range *r = NULL;
+	size_t nr = 0, cap = 0;
+	assert_int_equal(mtpe_hint_scan(MTPE_HINT_REPEATED_WORD, prose, 0, strlen(prose), 0, strlen(prose), &r, &nr, &cap), 0);
+	assert_int_equal(nr, 0);
+	assert_int_equal(mtpe_hint_scan(MTPE_HINT_GLUED_CAPITAL, prose, 0, strlen(prose), 0, strlen(prose), &r, &nr, &cap), 0);
+	assert_int_equal(nr, 0);
+	free(r);
+	size_t cn = 0;
+	char *c = read_all_file(MTPE_TEST_SHARED_DIR "/corpus/wmt-ru-en/sys-NVIDIA-NeMo.en.txt", &cn);
+	if (c) {
+		hint_covers(MTPE_HINT_REPEATED_WORD, repeated, c, cn, 65536);
+		hint_covers(MTPE_HINT_GLUED_CAPITAL, glued, c, cn, 65536);
+		free(c);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -162,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_prefilter__a_class_after_a_short_literal),
 		cmocka_unit_test(test_prefilter__ranges),
 		cmocka_unit_test(test_prefilter__ranges_start_on_a_character),
+		cmocka_unit_test(test_prefilter__built_in_scans),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
