@@ -161,6 +161,7 @@ void mtpe_checker_free(mtpe_checker *c)
 	strmap_dispose(&c->spell_cache, free_verdict);
 	if (c->glossary_re)
 		pcre2_code_free(c->glossary_re);
+	mtpe_ac_free(c->glossary_ac);
 	if (c->skip_re)
 		pcre2_code_free(c->skip_re);
 	mtpe_ac_free(c->ac);
@@ -311,6 +312,45 @@ static int read_glossary(mtpe_checker *c, const char *path, mtpe_buf *re, bool *
 	return 0;
 }
 
+/*
+ * Every match of the glossary pattern holds each space-free piece of its
+ * variant as written: an automaton over the longest piece of each (lower-cased;
+ * it ignores case, a superset) finds the lines the pattern needs to see. None
+ * (out of memory): the pattern sees everything.
+ */
+static void build_glossary_ac(mtpe_checker *c)
+{
+	char **lits = mtpe_calloc(c->glossary.used ? c->glossary.used : 1, sizeof(char *));
+	size_t n = 0;
+	bool ok = lits != NULL;
+	for (size_t i = 0; ok && i < c->glossary.cap; i++) {
+		const strmap_slot *sl = &c->glossary.slots[i];
+		if (!sl->key)
+			continue;
+		size_t best = 0, bl = 0;
+		for (size_t a = 0, b; a < sl->len; a = b + 1) {
+			for (b = a; b < sl->len && sl->key[b] != ' ' && sl->key[b] != '\t'; b++)
+				;
+			if (b - a > bl)
+				best = a, bl = b - a;
+		}
+		if (!bl || !(lits[n] = mtpe_strndup(sl->key + best, bl))) {
+			ok = false;
+			break;
+		}
+		for (char *p = lits[n]; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		n++;
+	}
+	size_t pre = SIZE_MAX;
+	char **const one[1] = { lits };
+	if (!ok || !n || mtpe_ac_build(&c->glossary_ac, one, &n, &pre, 1) < 0)
+		c->glossary_ac = NULL;
+	for (size_t i = 0; i < n; i++)
+		free(lits[i]);
+	free(lits);
+}
+
 /* The user's glossaries (--glossary, .mtpe.yaml) first, so they win, then dicts/glossary.tsv. */
 static int load_glossary(mtpe_checker *c, mtpe_error *err)
 {
@@ -342,6 +382,7 @@ static int load_glossary(mtpe_checker *c, mtpe_error *err)
 	if (!c->glossary_re)
 		return mtpe_error_set(err, MTPE_EPARSE, "the glossaries could not be compiled");
 	c->glossary_loaded = true;
+	build_glossary_ac(c);
 	return 0;
 }
 
@@ -1761,12 +1802,15 @@ static void finish_name_variants(struct run *G, const struct rule *r, struct doc
 	strmap_dispose(&best, NULL);
 }
 
-static void run_glossary(struct run *R, const struct rule *r)
+/*
+ * The glossary matches in [start, end): the lines there are whole and no match
+ * spans a line, so the subject may end at end.
+ */
+static void run_glossary_lines(struct run *R, const struct rule *r, size_t start, size_t end)
 {
 	pcre2_match_data *md = R->c->md;
-	size_t start = R->from;
-	while (start < R->n && !R->error) {
-		int rc = pcre2_match(R->c->glossary_re, (PCRE2_SPTR)R->t, R->n, start, PCRE2_NO_UTF_CHECK, md, R->c->mctx);
+	while (start < end && !R->error) {
+		int rc = pcre2_match(R->c->glossary_re, (PCRE2_SPTR)R->t, end, start, PCRE2_NO_UTF_CHECK, md, R->c->mctx);
 		if (rc < 0)
 			break;
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -1788,6 +1832,19 @@ static void run_glossary(struct run *R, const struct rule *r)
 		char *repl[1] = { mtpe_strdup(*canon) };
 		add_finding(R, r, r->severity, s, e, msg, repl, 1);
 	}
+}
+
+static void run_glossary(struct run *R, const struct rule *r)
+{
+	mtpe_ac_hits hits;
+	if (!R->c->glossary_ac || R->n - R->from < JIT_MIN_TEXT ||
+	    mtpe_ac_scan(R->c->glossary_ac, R->t + R->from, R->n - R->from, &hits) < 0) {
+		run_glossary_lines(R, r, R->from, R->n);
+		return;
+	}
+	for (size_t i = 0; i < hits.nranges[0]; i++) /* whole lines, the last one's end included */
+		run_glossary_lines(R, r, R->from + hits.ranges[0][i].start, R->from + hits.ranges[0][i].end);
+	mtpe_ac_hits_dispose(&hits);
 }
 
 static void run_cyrillic(struct run *R, const struct rule *r)

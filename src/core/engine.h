@@ -119,6 +119,7 @@ struct mtpe_checker {
 	uint64_t variant_sig[1024]; /* (first two bytes, last byte, length) of the variant words: most words miss here */
 	bool glossary_loaded;
 	pcre2_code *glossary_re;
+	struct mtpe_ac *glossary_ac; /* the longest piece of each variant: the lines the regex needs to see */
 	strmap glossary;          /* variant (as written) -> canonical */
 	char **glossary_paths;    /* the user's glossaries, read before dicts/glossary.tsv */
 	size_t nglossary_paths;
