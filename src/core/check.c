@@ -2051,17 +2051,9 @@ static int prepare(struct run *R, mtpe_error *err)
 		if (c->glossary_re)
 			pcre2_jit_compile(c->glossary_re, PCRE2_JIT_COMPLETE);
 	}
-	int error = mtpe_segment(&R->seg, R->t + R->from, R->n - R->from, err);
+	int error = mtpe_segment_at(&R->seg, R->t + R->from, R->n - R->from, R->from, err);
 	if (error < 0)
 		return error;
-	for (size_t i = 0; R->from && i < R->seg.nsentences; i++) {
-		R->seg.sentences[i].start += R->from;
-		R->seg.sentences[i].end += R->from;
-	}
-	for (size_t i = 0; R->from && i < R->seg.nwords; i++) {
-		R->seg.words[i].start += R->from;
-		R->seg.words[i].end += R->from;
-	}
 	find_skips(R);
 	return 0;
 }

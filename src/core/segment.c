@@ -185,7 +185,7 @@ static bool after_abbreviation(const char *t, size_t p)
 	return false;
 }
 
-int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *err)
+int mtpe_segment_at(mtpe_segments *out, const char *text, size_t len, size_t base, mtpe_error *err)
 {
 	int error = 0;
 	UErrorCode st = U_ZERO_ERROR;
@@ -196,7 +196,7 @@ int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *e
 	memset(out, 0, sizeof(*out));
 	if (len == 0)
 		return 0;
-	if (len > MTPE_SEGMENT_MAX_TEXT)
+	if (len > MTPE_SEGMENT_MAX_TEXT || base > MTPE_SEGMENT_MAX_TEXT - len)
 		return mtpe_error_set(err, MTPE_ETOOBIG, "text of %zu bytes is too large to segment (1 GiB at most)", len);
 	ut = utext_openUTF8(NULL, text, (int64_t)len, &st);
 	sb = cached_iter(UBRK_SENTENCE, &st);
@@ -209,7 +209,7 @@ int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *e
 	for (int32_t p = ubrk_next(sb); p != UBRK_DONE; p = ubrk_next(sb)) {
 		if (p < (int32_t)len && after_abbreviation(text, (size_t)p))
 			continue; /* "St. Petersburg", "Dr. Jones": the sentence goes on */
-		mtpe_span s = { (size_t)prev, (size_t)p };
+		mtpe_span s = { base + (size_t)prev, base + (size_t)p };
 		PUSH(out->sentences, out->nsentences, caps, s);
 		prev = p;
 	}
@@ -231,7 +231,7 @@ int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *e
 			i = le;
 		}
 		if (ascii) {
-			if ((error = ascii_words(&out->words, &out->nwords, &capw, text + bs, i - bs, bs)) < 0)
+			if ((error = ascii_words(&out->words, &out->nwords, &capw, text + bs, i - bs, base + bs)) < 0)
 				goto cleanup;
 			continue;
 		}
@@ -243,7 +243,7 @@ int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *e
 				goto cleanup;
 			}
 		}
-		if ((error = icu_words(out, &capw, &wut, wb, text + bs, i - bs, bs)) < 0) {
+		if ((error = icu_words(out, &capw, &wut, wb, text + bs, i - bs, base + bs)) < 0) {
 			if (error == MTPE_EUNSUPPORTED)
 				error = mtpe_error_set(err, error, "ICU: cannot segment words");
 			goto cleanup;
@@ -274,6 +274,11 @@ cleanup:
 			out->words = w;
 	}
 	return error;
+}
+
+int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *err)
+{
+	return mtpe_segment_at(out, text, len, 0, err);
 }
 
 void mtpe_segments_dispose(mtpe_segments *s)

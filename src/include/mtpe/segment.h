@@ -41,6 +41,8 @@ typedef struct mtpe_segments {
  * Caller disposes with mtpe_segments_dispose.
  */
 int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *err);
+/* The same with every offset plus base (text is base bytes into a larger one); base + len < 1 GiB. */
+int mtpe_segment_at(mtpe_segments *out, const char *text, size_t len, size_t base, mtpe_error *err);
 void mtpe_segments_dispose(mtpe_segments *s);
 /* Test hook: turn the ASCII word fast path off (ICU for all text) or back on. */
 void mtpe_segment_use_fastpath(bool on);
