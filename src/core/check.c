@@ -342,9 +342,8 @@ static void build_glossary_ac(mtpe_checker *c)
 			*p = (char)tolower((unsigned char)*p);
 		n++;
 	}
-	size_t pre = SIZE_MAX;
 	char **const one[1] = { lits };
-	if (!ok || !n || mtpe_ac_build(&c->glossary_ac, one, &n, &pre, 1) < 0)
+	if (!ok || !n || mtpe_ac_build(&c->glossary_ac, one, &n, NULL, 1) < 0) /* whole lines */
 		c->glossary_ac = NULL;
 	for (size_t i = 0; i < n; i++)
 		free(lits[i]);
@@ -1061,20 +1060,20 @@ static void build_prefilter(mtpe_checker *c)
 	c->ac_tried = true;
 	char ***lits = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(char **));
 	size_t *n = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(size_t));
-	size_t *pre = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(size_t));
+	const size_t **pre = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(size_t *));
 	bool lines = getenv("MTPE_PREFILTER_LINES") != NULL; /* line ranges, as before the reach was known */
 	if (lits && n && pre) {
 		for (size_t i = 0; i < c->nrules; i++) {
 			lits[i] = c->rules[i].anchors;
 			n[i] = c->rules[i].nanchors;
-			pre[i] = lines ? SIZE_MAX : c->rules[i].anchor_pre;
+			pre[i] = lines ? NULL : c->rules[i].anchor_pres; /* NULL: their lines */
 		}
-		if (mtpe_ac_build(&c->ac, (char **const *)lits, n, pre, c->nrules) < 0)
+		if (mtpe_ac_build(&c->ac, (char **const *)lits, n, (const size_t *const *)pre, c->nrules) < 0)
 			c->ac = NULL; /* no prefilter: every rule runs on the whole text */
 	}
 	free(lits);
 	free(n);
-	free(pre);
+	free((void *)pre);
 }
 
 /* ---- built-in checks --------------------------------------------------- */

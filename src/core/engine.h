@@ -91,6 +91,7 @@ struct rule {
 	char **anchors;   /* prefilter: lower-case literal words one of which must occur, or NULL */
 	size_t nanchors;
 	size_t anchor_pre;  /* a match starts at most this many bytes before its literal (SIZE_MAX: anywhere on its line) */
+	size_t *anchor_pres; /* the same for each literal (anchor_pre is the farthest) */
 	int hint;           /* mtpe_hint (prefilter.h): a built-in scan where the literals cannot narrow the pattern */
 };
 

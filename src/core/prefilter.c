@@ -11,8 +11,9 @@
 
 /*
  * A requirement: any == true means "no constraint"; else one of s[0..n) must
- * occur, starting at most pre bytes after the start of the match (UNB: no
- * bound known). width: at most how many bytes the parsed part matches.
+ * occur, s[i] starting at most p[i] bytes after the start of the match (UNB:
+ * no bound known; p NULL: pre for all). pre: the largest. width: at most how
+ * many bytes the parsed part matches.
  */
 #define UNB SIZE_MAX
 struct req {
@@ -21,6 +22,7 @@ struct req {
 	size_t n;
 	size_t pre;
 	size_t width;
+	size_t *p;
 };
 
 /* Saturating width arithmetic: anything past 1 MiB counts as unbounded. */
@@ -41,8 +43,27 @@ static void req_free(struct req *r)
 	for (size_t i = 0; i < r->n; i++)
 		free(r->s[i]);
 	free(r->s);
+	free(r->p);
 	r->s = NULL;
+	r->p = NULL;
 	r->n = 0;
+}
+
+static size_t req_pre(const struct req *r, size_t i)
+{
+	return r->p ? r->p[i] : r->pre;
+}
+
+/* The requirement moved c bytes further from the match start (c: UNB for a lookbehind's). */
+static void req_add_pre(struct req *r, size_t c)
+{
+	r->pre = w_add(c, r->pre);
+	if (c == UNB) {
+		free(r->p);
+		r->p = NULL;
+	}
+	for (size_t i = 0; r->p && i < r->n; i++)
+		r->p[i] = w_add(c, r->p[i]);
 }
 
 static size_t req_minlen(const struct req *r)
@@ -73,7 +94,7 @@ static double byte_freq(unsigned char b, unsigned char prev, size_t high)
 	if (b >= 'a' && b <= 'z')
 		return letter[b - 'a'];
 	if (b >= '0' && b <= '9')
-		return .004;
+		return prev >= '0' && prev <= '9' ? .3 : .004; /* digits come in numbers */
 	switch (b) {
 	case ' ': return .16;
 	case ',': case '.': return .01;
@@ -83,11 +104,54 @@ static double byte_freq(unsigned char b, unsigned char prev, size_t high)
 	}
 }
 
+/*
+ * The commonest English words and their share of the words of news text
+ * (about one word in six bytes): a literal that is one of them, maybe with
+ * spaces around it, is found that often, far more than its letters suggest.
+ */
+static const struct {
+	const char *w;
+	double share;
+} common_words[] = {
+	{ "the", .06 },   { "of", .03 },     { "and", .028 },   { "to", .026 },   { "a", .022 },    { "in", .02 },
+	{ "is", .01 },    { "that", .01 },   { "for", .009 },   { "on", .008 },   { "it", .008 },   { "was", .008 },
+	{ "with", .007 }, { "he", .007 },    { "as", .007 },    { "be", .006 },   { "at", .005 },   { "by", .005 },
+	{ "from", .005 }, { "his", .004 },   { "said", .004 },  { "have", .004 }, { "are", .004 }, { "this", .004 },
+	{ "not", .004 },  { "but", .004 },   { "an", .004 },    { "has", .003 },  { "they", .003 }, { "we", .003 },
+	{ "were", .003 }, { "will", .003 },  { "had", .003 },   { "been", .002 }, { "their", .002 }, { "which", .002 },
+	{ "its", .002 },  { "who", .002 },   { "one", .002 },   { "after", .0015 }, { "about", .0015 }, { "also", .0015 },
+	{ "year", .0015 }, { "new", .0015 }, { "more", .0015 }, { "two", .0015 }, { "would", .0015 }, { "there", .0015 },
+	{ "or", .0015 },  { "all", .0015 },  { "she", .0015 },  { "her", .0015 },  { "than", .001 }, { "time", .001 },
+	{ "people", .001 }, { "first", .001 }, { "last", .001 }, { "over", .001 }, { "into", .001 }, { "up", .001 },
+};
+
+/* Hits per byte of s if it is a common word with spaces around it, else 0. */
+static double common_hits(const char *s)
+{
+	size_t n = strlen(s), a = 0, b = n;
+	while (a < n && s[a] == ' ')
+		a++;
+	while (b > a && s[b - 1] == ' ')
+		b--;
+	if (a == b)
+		return 0;
+	for (size_t i = 0; i < sizeof(common_words) / sizeof(common_words[0]); i++)
+		if (strlen(common_words[i].w) == b - a && !memcmp(common_words[i].w, s + a, b - a))
+			/* without a space after it, also the start of longer words ("the": "there", "them") */
+			return common_words[i].share / 6 * (b == n ? 1.5 : 1);
+	return 0;
+}
+
 /* Expected hits per byte of text of r's literals. */
 static double req_hits(const struct req *r)
 {
 	double hits = 0;
 	for (size_t i = 0; i < r->n; i++) {
+		double common = common_hits(r->s[i]);
+		if (common > 0) {
+			hits += common;
+			continue;
+		}
 		double p = 1;
 		unsigned char prev = 0;
 		size_t high = 0;
@@ -96,7 +160,7 @@ static double req_hits(const struct req *r)
 			high = *c >= 0x80 ? high + 1 : 0;
 			prev = *c;
 		}
-		hits += p;
+		hits += p > 1e-5 ? p : 1e-5; /* no word is that rare */
 	}
 	return hits;
 }
@@ -105,8 +169,13 @@ static double req_hits(const struct req *r)
 static double req_cost(const struct req *r)
 {
 	/* a hit costs a call, then the bytes from where the match may start (a line: a paragraph, maybe) */
-	size_t reach = r->pre == UNB || r->pre > 400 ? 400 : r->pre;
-	return req_hits(r) * (double)(reach + 40);
+	double cost = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		struct req one = { false, r->s + i, 1, req_pre(r, i), 0, NULL };
+		size_t reach = one.pre == UNB || one.pre > 400 ? 400 : one.pre;
+		cost += req_hits(&one) * (double)(reach + 40);
+	}
+	return cost;
 }
 
 /* One-byte literals are worth a prefilter only when they are punctuation that most lines lack. */
@@ -130,6 +199,9 @@ static bool req_better(const struct req *a, const struct req *b)
 	bool ub = b->any || (req_minlen(b) == 1 && !rare_literals(b));
 	if (ua || ub)
 		return !ua && ub;
+	double ca = req_cost(a), cb = req_cost(b);
+	if (ca > 4 * cb || cb > 4 * ca) /* far apart: "the " at the start or " year" later on */
+		return ca < cb;
 	size_t la = req_minlen(a), lb = req_minlen(b);
 	if (a->pre != b->pre) { /* the nearer one (unbounded is farthest) */
 		const struct req *nearer = a->pre < b->pre ? a : b;
@@ -139,7 +211,6 @@ static bool req_better(const struct req *a, const struct req *b)
 	}
 	if (la != lb)
 		return la > lb;
-	double ca = req_cost(a), cb = req_cost(b);
 	if (ca < cb * .8 || cb < ca * .8)
 		return ca < cb;
 	return a->n < b->n;
@@ -258,7 +329,7 @@ static void offer(struct seq *S, struct req *r)
 static void flush(struct seq *S)
 {
 	if (S->nrun) {
-		struct req r = { false, mtpe_calloc(S->nrun, sizeof(char *)), 0, S->run_pre, 0 };
+		struct req r = { false, mtpe_calloc(S->nrun, sizeof(char *)), 0, S->run_pre, 0, NULL };
 		if (!r.s) {
 			S->oom = true;
 		} else {
@@ -279,7 +350,7 @@ static void flush(struct seq *S)
 				offer(S, &r);
 		}
 		if (S->nrun > 1 && S->tlen && !S->oom) {
-			struct req t = { false, mtpe_malloc(sizeof(char *)), 1, S->tail_pre, 0 };
+			struct req t = { false, mtpe_malloc(sizeof(char *)), 1, S->tail_pre, 0, NULL };
 			if (!t.s || !(t.s[0] = mtpe_strndup(S->tail, S->tlen))) {
 				free(t.s);
 				S->oom = true;
@@ -732,7 +803,7 @@ static struct req parse_seq(struct parser *P)
 			if (positive_look) { /* its text must be there, next to the match (same or adjacent line) */
 				flush(&S);
 				/* a lookahead's text starts where it stands; a lookbehind's before the match */
-				inner.pre = behind ? UNB : w_add(S.w, inner.pre);
+				req_add_pre(&inner, behind ? UNB : S.w);
 				offer(&S, &inner);
 				continue;
 			}
@@ -742,7 +813,7 @@ static struct req parse_seq(struct parser *P)
 			if (q == 0) {
 				req_free(&inner);
 			} else { /* the literal may be in a later repetition */
-				inner.pre = w_add(w0, w_add(w_mul(iw, mr == UNB ? UNB : mr - 1), inner.pre));
+				req_add_pre(&inner, w_add(w0, w_mul(iw, mr == UNB ? UNB : mr - 1)));
 				offer(&S, &inner);
 			}
 			S.w = w_add(w0, w_mul(iw, mr));
@@ -903,7 +974,7 @@ static struct req parse_seq(struct parser *P)
 
 static struct req parse_alt(struct parser *P)
 {
-	struct req all = { false, NULL, 0, 0, 0 };
+	struct req all = { false, NULL, 0, 0, 0, NULL };
 	size_t width = 0, pre = 0;
 	for (;;) {
 		struct req b = parse_seq(P);
@@ -916,15 +987,23 @@ static struct req parse_alt(struct parser *P)
 			req_free(&all);
 			all.any = true;
 		} else if (!all.any) {
-			char **ns = mtpe_realloc(all.s, (all.n + b.n) * sizeof(char *));
-			if (!ns) {
+			/* each alternative's strings keep their own distance from the match start */
+			char **ns = mtpe_realloc(all.s, (all.n + b.n ? all.n + b.n : 1) * sizeof(char *));
+			if (ns)
+				all.s = ns;
+			size_t *np = ns ? mtpe_realloc(all.p, (all.n + b.n ? all.n + b.n : 1) * sizeof(size_t)) : NULL;
+			if (np)
+				all.p = np;
+			if (!ns || !np) {
 				req_free(&b);
 				P->oom = true;
 			} else {
-				all.s = ns;
 				memcpy(all.s + all.n, b.s, b.n * sizeof(char *));
+				for (size_t i = 0; i < b.n; i++)
+					all.p[all.n + i] = req_pre(&b, i);
 				all.n += b.n;
 				free(b.s);
+				free(b.p);
 			}
 		} else {
 			req_free(&b);
@@ -952,12 +1031,13 @@ static bool ignores_case(const char *p)
 	return false;
 }
 
-int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t *pre)
+int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t *pre, size_t **pres)
 {
 	struct parser P = { pattern, pattern + strlen(pattern), false, false, ignores_case(pattern) ? 4 : 1 };
 	*out = NULL;
 	*n = 0;
 	*pre = UNB;
+	*pres = NULL;
 	/* extended mode changes what a space means: do not guess */
 	if (strstr(pattern, "(?x") || strstr(pattern, "(*"))
 		return 0;
@@ -972,10 +1052,21 @@ int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t 
 		req_free(&r);
 		return 0;
 	}
+	/* \K moves the start of the match past text that may hold the literal */
+	if (strstr(pattern, "\\K"))
+		req_add_pre(&r, UNB);
+	size_t *p = mtpe_malloc(r.n * sizeof(size_t));
+	if (!p) {
+		req_free(&r);
+		return MTPE_ENOMEM;
+	}
+	for (size_t i = 0; i < r.n; i++)
+		p[i] = req_pre(&r, i);
 	*out = r.s;
 	*n = r.n;
-	/* \K moves the start of the match past text that may hold the literal */
-	*pre = strstr(pattern, "\\K") ? UNB : r.pre;
+	*pre = r.pre;
+	*pres = p;
+	free(r.p);
 	return 0;
 }
 
@@ -995,7 +1086,7 @@ struct mtpe_ac {
 	size_t nrules;
 	uint16_t *depth;       /* state -> length of the literal it ends */
 	uint8_t *hasout;       /* state -> 1 if a literal ends there (itself or along its dictionary links) */
-	size_t *pre;           /* rule -> how far before its literal a match may start (UNB: its line) */
+	size_t *out_pre;       /* output -> how far before its literal a match may start (UNB: its line) */
 };
 
 void mtpe_ac_free(mtpe_ac *ac)
@@ -1010,23 +1101,16 @@ void mtpe_ac_free(mtpe_ac *ac)
 	free(ac->out_next);
 	free(ac->depth);
 	free(ac->hasout);
-	free(ac->pre);
+	free(ac->out_pre);
 	free(ac);
 }
 
-int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const size_t *pre, size_t nrules)
+int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const size_t *const *pre, size_t nrules)
 {
 	mtpe_ac *ac = mtpe_calloc(1, sizeof(*ac));
 	if (!ac)
 		return MTPE_ENOMEM;
 	ac->nrules = nrules;
-	ac->pre = mtpe_malloc((nrules ? nrules : 1) * sizeof(size_t));
-	if (!ac->pre) {
-		free(ac);
-		return MTPE_ENOMEM;
-	}
-	for (size_t r = 0; r < nrules; r++)
-		ac->pre[r] = pre ? pre[r] : UNB;
 	size_t total = 1, nl = 0;
 	bool seen[256] = { false };
 	for (size_t r = 0; r < nrules; r++)
@@ -1065,10 +1149,12 @@ int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const
 	ac->dict = mtpe_malloc(total * sizeof(int32_t));
 	ac->out_rule = mtpe_malloc((nl ? nl : 1) * sizeof(int32_t));
 	ac->out_next = mtpe_malloc((nl ? nl : 1) * sizeof(int32_t));
+	ac->out_pre = mtpe_malloc((nl ? nl : 1) * sizeof(size_t));
 	int32_t *fail = mtpe_calloc(total, sizeof(int32_t));
 	int32_t *queue = mtpe_malloc(total * sizeof(int32_t));
 	ac->depth = mtpe_calloc(total, sizeof(uint16_t));
-	if (!ac->delta || !ac->out || !ac->dict || !ac->out_rule || !ac->out_next || !fail || !queue || !ac->depth) {
+	if (!ac->delta || !ac->out || !ac->dict || !ac->out_rule || !ac->out_next || !ac->out_pre || !fail || !queue ||
+	    !ac->depth) {
 		free(fail);
 		free(queue);
 		mtpe_ac_free(ac);
@@ -1091,12 +1177,18 @@ int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const
 				}
 				s = *t;
 			}
-			/* add rule r to s's outputs unless already there */
+			/* add rule r to s's outputs unless already there (then with the farther reach) */
+			size_t lp = pre && pre[r] ? pre[r][i] : UNB;
 			bool dup = false;
 			for (int32_t o = ac->out[s]; o >= 0 && !dup; o = ac->out_next[o])
-				dup = ac->out_rule[o] == (int32_t)r;
+				if (ac->out_rule[o] == (int32_t)r) {
+					dup = true;
+					if (lp > ac->out_pre[o])
+						ac->out_pre[o] = lp;
+				}
 			if (!dup) {
 				ac->out_rule[ac->nout] = (int32_t)r;
+				ac->out_pre[ac->nout] = lp;
 				ac->out_next[ac->nout] = ac->out[s];
 				ac->out[s] = (int32_t)ac->nout++;
 			}
@@ -1234,7 +1326,7 @@ int mtpe_ac_scan(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_hits *
 		for (int32_t d = ac->out[s] >= 0 ? s : ac->dict[s]; d >= 0; d = ac->dict[d])
 			for (int32_t o = ac->out[d]; o >= 0; o = ac->out_next[o]) {
 				int32_t r = ac->out_rule[o];
-				size_t pre = ac->pre[r], from = ls, to = le;
+				size_t pre = ac->out_pre[o], from = ls, to = le;
 				if (pre != UNB) { /* the match starts at most pre bytes before the literal, on its line */
 					size_t lit = i + 1 >= ac->depth[d] ? i + 1 - ac->depth[d] : 0;
 					to = lit;

@@ -10,14 +10,24 @@
 
 struct lits {
 	char **s;
-	size_t n, pre;
+	size_t n, pre, *pres;
 };
 
 static struct lits extract(const char *pattern)
 {
 	struct lits l;
-	assert_int_equal(mtpe_prefilter_literals(pattern, &l.s, &l.n, &l.pre), 0);
+	assert_int_equal(mtpe_prefilter_literals(pattern, &l.s, &l.n, &l.pre, &l.pres), 0);
 	return l;
+}
+
+/* How far before literal s a match may start. */
+static size_t pre_of(const struct lits *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->s[i], s))
+			return l->pres[i];
+	fail_msg("no literal '%s'", s);
+	return 0;
 }
 
 static bool has(const struct lits *l, const char *s)
@@ -33,6 +43,7 @@ static void drop(struct lits *l)
 	for (size_t i = 0; i < l->n; i++)
 		free(l->s[i]);
 	free(l->s);
+	free(l->pres);
 }
 
 static void test_prefilter__literals_and_their_distance(void **state)
@@ -71,6 +82,18 @@ static void test_prefilter__literals_and_their_distance(void **state)
 	assert_true(has(&l, "war"));
 	assert_int_equal(l.pre, 0);
 	drop(&l);
+	/* each alternative's literal keeps its own distance; the farthest is the rule's */
+	l = extract("\\b(?:abc|\\d{1,2} defg)\\b");
+	assert_int_equal(pre_of(&l, "abc"), 0);
+	assert_int_equal(pre_of(&l, " defg"), 8);
+	assert_int_equal(l.pre, 8);
+	drop(&l);
+	/* a common word near the start loses to a rare one further on */
+	l = extract("\\b[Tt]he ((?:1[89]|20)\\d\\d) year\\b");
+	assert_true(l.n > 0 && !has(&l, "the "));
+	for (size_t i = 0; i < l.n; i++)
+		assert_non_null(strstr(l.s[i], " year"));
+	drop(&l);
 	/* literals in nearly every line are no use */
 	l = extract("(?<![\\p{L}\\d])(?=\\p{Ll}{3,}+ )\\b(\\p{Ll}{3,}) \\1\\b");
 	assert_int_equal(l.n, 0);
@@ -105,7 +128,8 @@ static void test_prefilter__ranges(void **state)
 {
 	char *r0[] = { "war" }, *r1[] = { "abc" }, *r2[] = { "bc", "abcdef" }, *r3[] = { "q", "longqliteral" };
 	char **lits[] = { r0, r1, r2, r3 };
-	size_t n[] = { 1, 1, 2, 2 }, pre[] = { 0, SIZE_MAX, 2, 0 };
+	size_t n[] = { 1, 1, 2, 2 }, p0[] = { 0 }, p2[] = { 2, 2 }, p3[] = { 0, 0 };
+	const size_t *pre[] = { p0, NULL, p2, p3 };
 	mtpe_ac *ac = NULL;
 	assert_int_equal(mtpe_ac_build(&ac, lits, n, pre, 4), 0);
 	const char *t = "x War y\nabc war\nzabcdef\nlongqliteral\n";
@@ -145,7 +169,8 @@ static void test_prefilter__ranges_start_on_a_character(void **state)
 	/* "b" with a reach of 1 byte after "é" (2 bytes): the range starts on the é, not inside it */
 	char *r0[] = { "b" };
 	char **lits[] = { r0 };
-	size_t n[] = { 1 }, pre[] = { 1 };
+	size_t n[] = { 1 }, p0[] = { 1 };
+	const size_t *pre[] = { p0 };
 	mtpe_ac *ac = NULL;
 	assert_int_equal(mtpe_ac_build(&ac, lits, n, pre, 1), 0);
 	const char *t = "x\xC3\xA9" "b\n";
