@@ -162,6 +162,7 @@ void mtpe_checker_free(mtpe_checker *c)
 	if (c->glossary_re)
 		pcre2_code_free(c->glossary_re);
 	mtpe_ac_free(c->glossary_ac);
+	free(c->spare_words);
 	if (c->skip_re)
 		pcre2_code_free(c->skip_re);
 	mtpe_ac_free(c->ac);
@@ -2050,6 +2051,11 @@ static int prepare(struct run *R, mtpe_error *err)
 		if (c->glossary_re)
 			pcre2_jit_compile(c->glossary_re, PCRE2_JIT_COMPLETE);
 	}
+	if (c->spare_words && !R->seg.words) {
+		R->seg.words = c->spare_words;
+		R->seg.capwords = c->spare_cap;
+		c->spare_words = NULL;
+	}
 	int error = mtpe_segment_at(&R->seg, R->t + R->from, R->n - R->from, R->from, err);
 	if (error < 0)
 		return error;
@@ -2247,10 +2253,13 @@ static void run_piece(struct par *P, struct piece *k, mtpe_checker *c)
 	}
 	if (k->R.error)
 		k->error = run_error(c, &k->err, k->R.error);
-	/* the piece's words are done with */
-	free(k->R.seg.words);
+	/* the piece's words are done with: their array goes to the thread's next piece */
+	free(c->spare_words);
+	c->spare_words = k->R.seg.words;
+	c->spare_cap = k->R.seg.capwords;
 	k->R.seg.words = NULL;
 	k->R.seg.nwords = 0;
+	k->R.seg.capwords = 0;
 	if (!P->keep_sentences) {
 		free(k->R.seg.sentences);
 		k->R.seg.sentences = NULL;

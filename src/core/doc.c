@@ -225,6 +225,7 @@ int mtpe_doc_load(mtpe_doc **out, const char *path, const mtpe_doc_options *opts
 			close(fd);
 		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 	}
+	mtpe_advise_huge(data, alloc);
 	size_t len = 0;
 	for (;;) {
 		if (len + 1 >= alloc) {

@@ -12,6 +12,7 @@
 
 #include "mtpe/check.h"
 #include "mtpe/spell.h"
+#include "mtpe/segment.h"
 #include "strmap.h"
 
 struct wordlist {
@@ -130,6 +131,8 @@ struct mtpe_checker {
 	bool full_suggest;
 	pcre2_code *skip_re;      /* URLs, e-mail, handles, tags */
 	struct mtpe_ac *ac;       /* prefilter over all rules' literals (prefilter.h), built on first long text */
+	mtpe_word *spare_words;   /* the last piece's words array, for the next piece (its pages are there) */
+	size_t spare_cap;
 	bool ac_tried;
 	bool loading_builtin;     /* the rules being loaded are ours: their patterns compile on first use */
 	bool aux_jit;             /* skip_re and glossary_re JIT-compiled (after JIT_MIN_TEXT) */

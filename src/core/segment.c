@@ -193,7 +193,11 @@ int mtpe_segment_at(mtpe_segments *out, const char *text, size_t len, size_t bas
 	UBreakIterator *sb = NULL, *wb = NULL;
 	size_t caps = 0, capw = 0;
 
+	mtpe_word *reuse = out->words;
+	size_t reuse_cap = out->capwords;
 	memset(out, 0, sizeof(*out));
+	out->words = reuse;
+	out->capwords = capw = reuse ? reuse_cap : 0;
 	if (len == 0)
 		return 0;
 	if (len > MTPE_SEGMENT_MAX_TEXT || base > MTPE_SEGMENT_MAX_TEXT - len)
@@ -265,14 +269,9 @@ cleanup:
 		utext_close(wut);
 	if (error == MTPE_ENOMEM)
 		mtpe_error_set(err, error, "out of memory");
-	if (error < 0) {
+	out->capwords = capw;
+	if (error < 0)
 		mtpe_segments_dispose(out);
-	} else if (out->nwords && capw > out->nwords + out->nwords / 16) {
-		/* the array grew by doubling: give back the unused tail (it is the biggest thing held) */
-		mtpe_word *w = realloc(out->words, out->nwords * sizeof(mtpe_word));
-		if (w)
-			out->words = w;
-	}
 	return error;
 }
 

@@ -1,10 +1,13 @@
 /* util.c - errors, allocation with a test failure hook, byte buffers, UTF-8. */
+#define _DEFAULT_SOURCE /* madvise */
 #include "mtpe/common.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/mman.h>
 
 void mtpe_error_clear(mtpe_error *err)
 {
@@ -61,6 +64,16 @@ void *mtpe_malloc(size_t n)
 void *mtpe_calloc(size_t n, size_t m)
 {
 	return should_fail() ? NULL : calloc(n ? n : 1, m ? m : 1);
+}
+
+void mtpe_advise_huge(void *p, size_t n)
+{
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	if (!p || n < ((size_t)8 << 20))
+		return;
+	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), b = ((uintptr_t)p + n) & ~(huge - 1);
+	if (b > a)
+		madvise((void *)a, b - a, MADV_HUGEPAGE);
 }
 
 void *mtpe_realloc(void *p, size_t n)

@@ -31,8 +31,9 @@ typedef struct mtpe_word {
 typedef struct mtpe_segments {
 	mtpe_span *sentences; size_t nsentences;
 	mtpe_word *words; size_t nwords;
+	size_t capwords; /* room in words */
 } mtpe_segments;
-#define MTPE_SEGMENTS_INIT { NULL, 0, NULL, 0 }
+#define MTPE_SEGMENTS_INIT { NULL, 0, NULL, 0, 0 }
 
 /*
  * Splits text[0..len) (valid UTF-8) into sentences and words. Sentences also
@@ -41,7 +42,11 @@ typedef struct mtpe_segments {
  * Caller disposes with mtpe_segments_dispose.
  */
 int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *err);
-/* The same with every offset plus base (text is base bytes into a larger one); base + len < 1 GiB. */
+/*
+ * The same with every offset plus base (text is base bytes into a larger one);
+ * base + len < 1 GiB. out may hold a words array (words, capwords, nothing
+ * else) from an earlier call: it is reused, its pages already there.
+ */
 int mtpe_segment_at(mtpe_segments *out, const char *text, size_t len, size_t base, mtpe_error *err);
 void mtpe_segments_dispose(mtpe_segments *s);
 /* Test hook: turn the ASCII word fast path off (ICU for all text) or back on. */
