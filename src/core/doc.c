@@ -12,6 +12,19 @@
 
 static int build_line_index(mtpe_doc *doc)
 {
+	if (!memchr(doc->data, '\r', doc->len)) { /* the usual text: memchr finds the line ends */
+		size_t n = 1;
+		for (const char *p = doc->data, *e = p + doc->len; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+			n++;
+		if (!(doc->line_starts = mtpe_malloc(n * sizeof(size_t))))
+			return MTPE_ENOMEM;
+		size_t k = 0;
+		doc->line_starts[k++] = 0;
+		for (const char *p = doc->data, *e = p + doc->len; (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+			doc->line_starts[k++] = (size_t)(p - doc->data) + 1;
+		doc->nlines = k;
+		return 0;
+	}
 	size_t n = 1;
 	for (size_t i = 0; i < doc->len; i++) {
 		char c = doc->data[i];
