@@ -344,7 +344,7 @@ static void build_glossary_ac(mtpe_checker *c)
 		n++;
 	}
 	char **const one[1] = { lits };
-	if (!ok || !n || mtpe_ac_build(&c->glossary_ac, one, &n, NULL, 1) < 0) /* whole lines */
+	if (!ok || !n || mtpe_ac_build(&c->glossary_ac, one, &n, NULL, NULL, 1) < 0) /* whole lines, any case */
 		c->glossary_ac = NULL;
 	for (size_t i = 0; i < n; i++)
 		free(lits[i]);
@@ -1062,19 +1062,23 @@ static void build_prefilter(mtpe_checker *c)
 	char ***lits = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(char **));
 	size_t *n = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(size_t));
 	const size_t **pre = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(size_t *));
+	char ***exact = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(char **));
 	bool lines = getenv("MTPE_PREFILTER_LINES") != NULL; /* line ranges, as before the reach was known */
-	if (lits && n && pre) {
+	if (lits && n && pre && exact) {
 		for (size_t i = 0; i < c->nrules; i++) {
 			lits[i] = c->rules[i].anchors;
 			n[i] = c->rules[i].nanchors;
 			pre[i] = lines ? NULL : c->rules[i].anchor_pres; /* NULL: their lines */
+			exact[i] = c->rules[i].anchor_exact;
 		}
-		if (mtpe_ac_build(&c->ac, (char **const *)lits, n, (const size_t *const *)pre, c->nrules) < 0)
+		if (mtpe_ac_build(&c->ac, (char **const *)lits, n, (const size_t *const *)pre, (char **const *)exact,
+				  c->nrules) < 0)
 			c->ac = NULL; /* no prefilter: every rule runs on the whole text */
 	}
 	free(lits);
 	free(n);
 	free((void *)pre);
+	free(exact);
 }
 
 /* ---- built-in checks --------------------------------------------------- */

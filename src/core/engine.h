@@ -93,6 +93,7 @@ struct rule {
 	size_t nanchors;
 	size_t anchor_pre;  /* a match starts at most this many bytes before its literal (SIZE_MAX: anywhere on its line) */
 	size_t *anchor_pres; /* the same for each literal (anchor_pre is the farthest) */
+	char **anchor_exact; /* for each literal NULL or its bytes as the text must have them (0: any case) */
 	int hint;           /* mtpe_hint (prefilter.h): a built-in scan where the literals cannot narrow the pattern */
 };
 

@@ -23,6 +23,7 @@ struct req {
 	size_t pre;
 	size_t width;
 	size_t *p;
+	char **x; /* x[i]: strlen(s[i]) bytes, each the byte the text must have there or 0 (any case); NULL: all 0 */
 };
 
 /* Saturating width arithmetic: anything past 1 MiB counts as unbounded. */
@@ -42,10 +43,14 @@ static void req_free(struct req *r)
 {
 	for (size_t i = 0; i < r->n; i++)
 		free(r->s[i]);
+	for (size_t i = 0; r->x && i < r->n; i++)
+		free(r->x[i]);
 	free(r->s);
 	free(r->p);
+	free(r->x);
 	r->s = NULL;
 	r->p = NULL;
+	r->x = NULL;
 	r->n = 0;
 }
 
@@ -171,7 +176,7 @@ static double req_cost(const struct req *r)
 	/* a hit costs a call, then the bytes from where the match may start (a line: a paragraph, maybe) */
 	double cost = 0;
 	for (size_t i = 0; i < r->n; i++) {
-		struct req one = { false, r->s + i, 1, req_pre(r, i), 0, NULL };
+		struct req one = { false, r->s + i, 1, req_pre(r, i), 0, NULL, NULL };
 		size_t reach = one.pre == UNB || one.pre > 400 ? 400 : one.pre;
 		cost += req_hits(&one) * (double)(reach + 40);
 	}
@@ -293,12 +298,14 @@ static int quantifier(struct parser *P, size_t *maxrep)
 #define RUN_LEN 64
 struct alt {
 	char s[RUN_LEN];
+	char x[RUN_LEN]; /* the bytes as written where case counts, else 0 */
 	unsigned char len;
 };
 
-/* A member of a class: one character (UTF-8, ASCII lower-cased). */
+/* A member of a class: one character (UTF-8, ASCII lower-cased; x as written or 0s). */
 struct member {
 	char s[4];
+	char x[4];
 	unsigned char len;
 };
 #define MAX_MEMBERS 128
@@ -311,10 +318,27 @@ struct seq {
 	size_t w;       /* at most how many bytes the sequence has matched so far */
 	size_t run_pre; /* w where the current literal run started */
 	/* the run's literal characters since its last class: offered too (a class may add short strings) */
-	char tail[RUN_LEN];
+	char tail[RUN_LEN], tailx[RUN_LEN];
 	size_t tlen, tail_pre;
 	int inl;        /* groups being read inline (no alternation, no quantifier) */
+	bool exact;     /* the pattern never ignores case: literal characters must be there as written */
 };
+
+/* A copy of the n bytes x, or NULL if they are all 0 (any case). */
+static char *exact_dup(const char *x, size_t n, bool *oom)
+{
+	bool any = false;
+	for (size_t i = 0; i < n && !any; i++)
+		any = x[i] != 0;
+	if (!any)
+		return NULL;
+	char *d = mtpe_malloc(n ? n : 1);
+	if (!d)
+		*oom = true;
+	else
+		memcpy(d, x, n);
+	return d;
+}
 
 static void offer(struct seq *S, struct req *r)
 {
@@ -329,20 +353,29 @@ static void offer(struct seq *S, struct req *r)
 static void flush(struct seq *S)
 {
 	if (S->nrun) {
-		struct req r = { false, mtpe_calloc(S->nrun, sizeof(char *)), 0, S->run_pre, 0, NULL };
-		if (!r.s) {
+		struct req r = { false, mtpe_calloc(S->nrun, sizeof(char *)), 0, S->run_pre, 0, NULL,
+				 mtpe_calloc(S->nrun, sizeof(char *)) };
+		if (!r.s || !r.x) {
+			free(r.s);
+			free(r.x);
 			S->oom = true;
 		} else {
 			for (size_t i = 0; i < S->nrun && !S->oom; i++) {
-				bool dup = false;
-				for (size_t j = 0; j < r.n && !dup; j++)
-					dup = strlen(r.s[j]) == S->run[i].len && !memcmp(r.s[j], S->run[i].s, S->run[i].len);
-				if (dup)
+				const struct alt *a = &S->run[i];
+				size_t j = 0;
+				while (j < r.n && !(strlen(r.s[j]) == a->len && !memcmp(r.s[j], a->s, a->len)))
+					j++;
+				if (j < r.n) { /* the same letters in another case: either will do */
+					if (r.x[j] && memcmp(r.x[j], a->x, a->len)) {
+						free(r.x[j]);
+						r.x[j] = NULL;
+					}
 					continue;
-				if (!(r.s[r.n] = mtpe_strndup(S->run[i].s, S->run[i].len)))
+				}
+				if (!(r.s[r.n] = mtpe_strndup(a->s, a->len)))
 					S->oom = true;
 				else
-					r.n++;
+					r.x[r.n++] = exact_dup(a->x, a->len, &S->oom);
 			}
 			if (S->oom)
 				req_free(&r);
@@ -350,11 +383,13 @@ static void flush(struct seq *S)
 				offer(S, &r);
 		}
 		if (S->nrun > 1 && S->tlen && !S->oom) {
-			struct req t = { false, mtpe_malloc(sizeof(char *)), 1, S->tail_pre, 0, NULL };
-			if (!t.s || !(t.s[0] = mtpe_strndup(S->tail, S->tlen))) {
+			struct req t = { false, mtpe_malloc(sizeof(char *)), 1, S->tail_pre, 0, NULL, mtpe_calloc(1, sizeof(char *)) };
+			if (!t.s || !t.x || !(t.s[0] = mtpe_strndup(S->tail, S->tlen))) {
 				free(t.s);
+				free(t.x);
 				S->oom = true;
 			} else {
+				t.x[0] = exact_dup(S->tailx, S->tlen, &S->oom);
 				offer(S, &t);
 			}
 		}
@@ -373,6 +408,7 @@ static void tail_add(struct seq *S, const struct member *m, size_t nm)
 	if (!S->tlen)
 		S->tail_pre = S->w;
 	memcpy(S->tail + S->tlen, m[0].s, m[0].len);
+	memcpy(S->tailx + S->tlen, m[0].x, m[0].len);
 	S->tlen += m[0].len;
 }
 
@@ -387,6 +423,7 @@ static void run_start(struct seq *S, const struct member *m, size_t nm)
 	}
 	for (size_t i = 0; i < nm; i++) {
 		memcpy(S->run[i].s, m[i].s, m[i].len);
+		memcpy(S->run[i].x, m[i].x, m[i].len);
 		S->run[i].len = m[i].len;
 	}
 	S->nrun = nm;
@@ -415,9 +452,10 @@ static void run_add(struct seq *S, const struct member *m, size_t nm)
 	}
 	if (S->nrun * nm > RUN_ALTS || longest + 4 >= RUN_LEN || (nm > 1 && shortest >= 3)) {
 		/* the run ends; its tail of literal characters, if short, goes on with the members */
-		char t[RUN_LEN];
+		char t[RUN_LEN], tx[RUN_LEN];
 		size_t tl = S->tlen, tp = S->tail_pre;
 		memcpy(t, S->tail, tl);
+		memcpy(tx, S->tailx, tl);
 		bool spread = tl && tl < 3 && S->nrun > 1 && nm <= RUN_ALTS;
 		flush(S);
 		if (!spread) {
@@ -425,10 +463,12 @@ static void run_add(struct seq *S, const struct member *m, size_t nm)
 			return;
 		}
 		memcpy(S->run[0].s, t, tl);
+		memcpy(S->run[0].x, tx, tl);
 		S->run[0].len = (unsigned char)tl;
 		S->nrun = 1;
 		S->run_pre = tp;
 		memcpy(S->tail, t, tl);
+		memcpy(S->tailx, tx, tl);
 		S->tlen = tl;
 		S->tail_pre = tp;
 		run_add(S, m, nm);
@@ -444,6 +484,7 @@ static void run_add(struct seq *S, const struct member *m, size_t nm)
 		for (size_t j = 0; j < nm; j++) {
 			na[k] = S->run[i];
 			memcpy(na[k].s + na[k].len, m[j].s, m[j].len);
+			memcpy(na[k].x + na[k].len, m[j].x, m[j].len);
 			na[k].len = (unsigned char)(na[k].len + m[j].len);
 			k++;
 		}
@@ -455,9 +496,11 @@ static void run_add(struct seq *S, const struct member *m, size_t nm)
 
 static void push_char(struct seq *S, const char *c, size_t n)
 {
-	struct member m = { { 0 }, (unsigned char)n };
-	for (size_t i = 0; i < n && i < sizeof(m.s); i++)
+	struct member m = { { 0 }, { 0 }, (unsigned char)n };
+	for (size_t i = 0; i < n && i < sizeof(m.s); i++) {
 		m.s[i] = (char)tolower((unsigned char)c[i]);
+		m.x[i] = S->exact ? c[i] : 0;
+	}
 	run_add(S, &m, 1);
 }
 
@@ -513,6 +556,7 @@ static bool add_member(struct member *m, size_t *nm, const char *s, size_t len)
 	if (*nm >= MAX_MEMBERS || len > sizeof(m->s))
 		return false;
 	memcpy(m[*nm].s, s, len);
+	memset(m[*nm].x, 0, sizeof(m->x));
 	m[*nm].len = (unsigned char)len;
 	(*nm)++;
 	return true;
@@ -722,6 +766,7 @@ static struct req parse_seq(struct parser *P)
 	struct seq S;
 	memset(&S, 0, sizeof(S));
 	S.best.any = true;
+	S.exact = P->charw == 1;
 	while (P->p < P->end && !P->fail) {
 		char c = *P->p;
 		if (c == ')' && S.inl) { /* the end of a group read inline */
@@ -941,6 +986,8 @@ static struct req parse_seq(struct parser *P)
 				struct member m[MAX_MEMBERS];
 				size_t nm = 0, mr, w0 = S.w;
 				bool known = l && (P->charw > 1 ? add_high(m, &nm) : add_member(m, &nm, P->p, l));
+				if (known && P->charw == 1)
+					memcpy(m[0].x, P->p, l); /* case counts: as written */
 				P->p += l ? l : 1;
 				int q = quantifier(P, &mr);
 				run_class(&S, m, known ? nm : 0, q, mr, w0);
@@ -974,7 +1021,7 @@ static struct req parse_seq(struct parser *P)
 
 static struct req parse_alt(struct parser *P)
 {
-	struct req all = { false, NULL, 0, 0, 0, NULL };
+	struct req all = { false, NULL, 0, 0, 0, NULL, NULL };
 	size_t width = 0, pre = 0;
 	for (;;) {
 		struct req b = parse_seq(P);
@@ -994,16 +1041,25 @@ static struct req parse_alt(struct parser *P)
 			size_t *np = ns ? mtpe_realloc(all.p, (all.n + b.n ? all.n + b.n : 1) * sizeof(size_t)) : NULL;
 			if (np)
 				all.p = np;
-			if (!ns || !np) {
+			char **nx = np ? mtpe_realloc(all.x, (all.n + b.n ? all.n + b.n : 1) * sizeof(char *)) : NULL;
+			if (nx) {
+				if (!all.x)
+					memset(nx, 0, all.n * sizeof(char *));
+				all.x = nx;
+			}
+			if (!ns || !np || !nx) {
 				req_free(&b);
 				P->oom = true;
 			} else {
 				memcpy(all.s + all.n, b.s, b.n * sizeof(char *));
-				for (size_t i = 0; i < b.n; i++)
+				for (size_t i = 0; i < b.n; i++) {
 					all.p[all.n + i] = req_pre(&b, i);
+					all.x[all.n + i] = b.x ? b.x[i] : NULL;
+				}
 				all.n += b.n;
 				free(b.s);
 				free(b.p);
+				free(b.x);
 			}
 		} else {
 			req_free(&b);
@@ -1031,13 +1087,14 @@ static bool ignores_case(const char *p)
 	return false;
 }
 
-int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t *pre, size_t **pres)
+int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t *pre, size_t **pres, char ***exact)
 {
 	struct parser P = { pattern, pattern + strlen(pattern), false, false, ignores_case(pattern) ? 4 : 1 };
 	*out = NULL;
 	*n = 0;
 	*pre = UNB;
 	*pres = NULL;
+	*exact = NULL;
 	/* extended mode changes what a space means: do not guess */
 	if (strstr(pattern, "(?x") || strstr(pattern, "(*"))
 		return 0;
@@ -1062,10 +1119,16 @@ int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t 
 	}
 	for (size_t i = 0; i < r.n; i++)
 		p[i] = req_pre(&r, i);
+	if (!r.x && !(r.x = mtpe_calloc(r.n, sizeof(char *)))) {
+		free(p);
+		req_free(&r);
+		return MTPE_ENOMEM;
+	}
 	*out = r.s;
 	*n = r.n;
 	*pre = r.pre;
 	*pres = p;
+	*exact = r.x;
 	free(r.p);
 	return 0;
 }
@@ -1087,6 +1150,7 @@ struct mtpe_ac {
 	uint16_t *depth;       /* state -> length of the literal it ends */
 	uint8_t *hasout;       /* state -> 1 if a literal ends there (itself or along its dictionary links) */
 	size_t *out_pre;       /* output -> how far before its literal a match may start (UNB: its line) */
+	char **out_x;          /* output -> the bytes the text must have (0: any case), or NULL */
 };
 
 void mtpe_ac_free(mtpe_ac *ac)
@@ -1101,11 +1165,15 @@ void mtpe_ac_free(mtpe_ac *ac)
 	free(ac->out_next);
 	free(ac->depth);
 	free(ac->hasout);
+	for (size_t i = 0; ac->out_x && i < ac->nout; i++)
+		free(ac->out_x[i]);
+	free(ac->out_x);
 	free(ac->out_pre);
 	free(ac);
 }
 
-int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const size_t *const *pre, size_t nrules)
+int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const size_t *const *pre,
+		  char **const *exact, size_t nrules)
 {
 	mtpe_ac *ac = mtpe_calloc(1, sizeof(*ac));
 	if (!ac)
@@ -1150,11 +1218,12 @@ int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const
 	ac->out_rule = mtpe_malloc((nl ? nl : 1) * sizeof(int32_t));
 	ac->out_next = mtpe_malloc((nl ? nl : 1) * sizeof(int32_t));
 	ac->out_pre = mtpe_malloc((nl ? nl : 1) * sizeof(size_t));
+	ac->out_x = mtpe_calloc(nl ? nl : 1, sizeof(char *));
 	int32_t *fail = mtpe_calloc(total, sizeof(int32_t));
 	int32_t *queue = mtpe_malloc(total * sizeof(int32_t));
 	ac->depth = mtpe_calloc(total, sizeof(uint16_t));
-	if (!ac->delta || !ac->out || !ac->dict || !ac->out_rule || !ac->out_next || !ac->out_pre || !fail || !queue ||
-	    !ac->depth) {
+	if (!ac->delta || !ac->out || !ac->dict || !ac->out_rule || !ac->out_next || !ac->out_pre || !ac->out_x || !fail ||
+	    !queue || !ac->depth) {
 		free(fail);
 		free(queue);
 		mtpe_ac_free(ac);
@@ -1177,18 +1246,28 @@ int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const
 				}
 				s = *t;
 			}
-			/* add rule r to s's outputs unless already there (then with the farther reach) */
-			size_t lp = pre && pre[r] ? pre[r][i] : UNB;
+			/*
+			 * add rule r to s's outputs unless already there (then with the
+			 * farther reach, and any case if the two ask for different ones)
+			 */
+			size_t lp = pre && pre[r] ? pre[r][i] : UNB, len = strlen(lits[r][i]);
+			const char *x = exact && exact[r] ? exact[r][i] : NULL;
 			bool dup = false;
 			for (int32_t o = ac->out[s]; o >= 0 && !dup; o = ac->out_next[o])
 				if (ac->out_rule[o] == (int32_t)r) {
 					dup = true;
 					if (lp > ac->out_pre[o])
 						ac->out_pre[o] = lp;
+					if (ac->out_x[o] && (!x || memcmp(ac->out_x[o], x, len))) {
+						free(ac->out_x[o]);
+						ac->out_x[o] = NULL;
+					}
 				}
 			if (!dup) {
 				ac->out_rule[ac->nout] = (int32_t)r;
 				ac->out_pre[ac->nout] = lp;
+				if (x && (ac->out_x[ac->nout] = mtpe_malloc(len)) != NULL)
+					memcpy(ac->out_x[ac->nout], x, len); /* no copy: any case, a superset */
 				ac->out_next[ac->nout] = ac->out[s];
 				ac->out[s] = (int32_t)ac->nout++;
 			}
@@ -1327,8 +1406,16 @@ int mtpe_ac_scan(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_hits *
 			for (int32_t o = ac->out[d]; o >= 0; o = ac->out_next[o]) {
 				int32_t r = ac->out_rule[o];
 				size_t pre = ac->out_pre[o], from = ls, to = le;
+				size_t lit = i + 1 >= ac->depth[d] ? i + 1 - ac->depth[d] : 0;
+				if (ac->out_x[o]) { /* where case counts, the literal as written */
+					const char *x = ac->out_x[o];
+					size_t k = 0;
+					while (k < ac->depth[d] && (!x[k] || (char)u[lit + k] == x[k]))
+						k++;
+					if (k < ac->depth[d])
+						continue;
+				}
 				if (pre != UNB) { /* the match starts at most pre bytes before the literal, on its line */
-					size_t lit = i + 1 >= ac->depth[d] ? i + 1 - ac->depth[d] : 0;
 					to = lit;
 					from = lit >= ls + pre ? lit - pre : ls;
 					while (from > ls && (u[from] & 0xC0) == 0x80)

@@ -18,20 +18,25 @@
 
 /*
  * Derives required literals from pattern. On success *out holds *n strings
- * (caller frees each and the array) and *pres how far before each a match
- * may start (SIZE_MAX: anywhere on its line; caller frees), *pre the farthest;
- * *n == 0 means "no usable set". Returns 0 or MTPE_ENOMEM.
+ * (lower-cased; caller frees each and the array), *pres how far before each a
+ * match may start (SIZE_MAX: anywhere on its line; caller frees), *pre the
+ * farthest, and *exact for each NULL or strlen bytes: the byte the text must
+ * have there (the pattern's case counts), or 0 for any case (caller frees each
+ * and the array). *n == 0 means "no usable set". Returns 0 or MTPE_ENOMEM.
  */
-int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t *pre, size_t **pres);
+int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t *pre, size_t **pres, char ***exact);
 
 typedef struct mtpe_ac mtpe_ac;
 
 /*
  * Builds an automaton from literal lists: rule i has lits[i][0..nlits[i]), a
  * match starting at most pre[i][k] bytes before lits[i][k] (SIZE_MAX, or pre
- * or pre[i] NULL: anywhere on its line).
+ * or pre[i] NULL: anywhere on its line), and the text there having the bytes
+ * of exact[i][k] where they are not 0 (exact, exact[i] or exact[i][k] NULL:
+ * any case).
  */
-int mtpe_ac_build(mtpe_ac **out, char **const *lits, const size_t *nlits, const size_t *const *pre, size_t nrules);
+int mtpe_ac_build(mtpe_ac **out, char **const *lits, const size_t *nlits, const size_t *const *pre,
+		  char **const *exact, size_t nrules);
 void mtpe_ac_free(mtpe_ac *ac);
 
 /* A span of lines [start, end) in bytes where a rule must run. */

@@ -263,6 +263,9 @@ void mtpe_rules__free_rule(struct rule *r)
 		free(r->anchors[i]);
 	free(r->anchors);
 	free(r->anchor_pres);
+	for (size_t i = 0; r->anchor_exact && i < r->nanchors; i++)
+		free(r->anchor_exact[i]);
+	free(r->anchor_exact);
 	free(r->file);
 	memset(r, 0, sizeof(*r));
 }
@@ -478,7 +481,7 @@ static int compile_pattern(struct loader *L, struct rule *r, yaml_node_t *pn)
 			L->err->col += (int)eo + (pn->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? 0 : 1);
 		return MTPE_EPARSE;
 	}
-	if (!getenv("MTPE_NO_PREFILTER") && mtpe_prefilter_literals(expanded, &r->anchors, &r->nanchors, &r->anchor_pre, &r->anchor_pres) < 0) {
+	if (!getenv("MTPE_NO_PREFILTER") && mtpe_prefilter_literals(expanded, &r->anchors, &r->nanchors, &r->anchor_pre, &r->anchor_pres, &r->anchor_exact) < 0) {
 		free(expanded);
 		return mtpe_error_set(L->err, MTPE_ENOMEM, "out of memory");
 	}

@@ -11,12 +11,13 @@
 struct lits {
 	char **s;
 	size_t n, pre, *pres;
+	char **exact;
 };
 
 static struct lits extract(const char *pattern)
 {
 	struct lits l;
-	assert_int_equal(mtpe_prefilter_literals(pattern, &l.s, &l.n, &l.pre, &l.pres), 0);
+	assert_int_equal(mtpe_prefilter_literals(pattern, &l.s, &l.n, &l.pre, &l.pres, &l.exact), 0);
 	return l;
 }
 
@@ -40,10 +41,13 @@ static bool has(const struct lits *l, const char *s)
 
 static void drop(struct lits *l)
 {
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
 		free(l->s[i]);
+		free(l->exact ? l->exact[i] : NULL);
+	}
 	free(l->s);
 	free(l->pres);
+	free(l->exact);
 }
 
 static void test_prefilter__literals_and_their_distance(void **state)
@@ -131,7 +135,7 @@ static void test_prefilter__ranges(void **state)
 	size_t n[] = { 1, 1, 2, 2 }, p0[] = { 0 }, p2[] = { 2, 2 }, p3[] = { 0, 0 };
 	const size_t *pre[] = { p0, NULL, p2, p3 };
 	mtpe_ac *ac = NULL;
-	assert_int_equal(mtpe_ac_build(&ac, lits, n, pre, 4), 0);
+	assert_int_equal(mtpe_ac_build(&ac, lits, n, pre, NULL, 4), 0);
 	const char *t = "x War y\nabc war\nzabcdef\nlongqliteral\n";
 	mtpe_ac_hits h;
 	assert_int_equal(mtpe_ac_scan(ac, t, strlen(t), &h), 0);
@@ -172,7 +176,7 @@ static void test_prefilter__ranges_start_on_a_character(void **state)
 	size_t n[] = { 1 }, p0[] = { 1 };
 	const size_t *pre[] = { p0 };
 	mtpe_ac *ac = NULL;
-	assert_int_equal(mtpe_ac_build(&ac, lits, n, pre, 1), 0);
+	assert_int_equal(mtpe_ac_build(&ac, lits, n, pre, NULL, 1), 0);
 	const char *t = "x\xC3\xA9" "b\n";
 	mtpe_ac_hits h;
 	assert_int_equal(mtpe_ac_scan(ac, t, strlen(t), &h), 0);
