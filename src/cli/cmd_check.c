@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "opts.h"
@@ -99,6 +100,52 @@ static void wait_done(struct check_jobs *J, size_t i)
 	pthread_mutex_unlock(&J->lock);
 }
 
+/*
+ * A large file is read, and the checkers of the other threads are made, while
+ * this thread makes its own checker: on two cores that is half the wait.
+ */
+struct bg_load {
+	const char *file;
+	const mtpe_doc_options *opts;
+	mtpe_doc *doc;
+	mtpe_error err;
+	int rc;
+	pthread_t th;
+};
+
+static void *bg_load_doc(void *arg)
+{
+	struct bg_load *L = arg;
+	L->rc = mtpe_doc_load(&L->doc, L->file, L->opts, &L->err);
+	return NULL;
+}
+
+struct bg_extra {
+	struct check_jobs *J;
+	const char *file;
+	mtpe_checker *x[256];
+	size_t n;
+	pthread_t th;
+};
+
+static void *bg_make_extras(void *arg)
+{
+	struct bg_extra *E = arg;
+	for (size_t e = 0; e < E->J->nextra && E->n < 256; e++) {
+		mtpe_checker *x = NULL;
+		if (cli_run_for(&E->J->extra[e], E->file, &x, NULL) == 0 && x)
+			E->x[E->n++] = x;
+	}
+	return NULL;
+}
+
+static bool large_file(const char *file)
+{
+	struct stat st;
+	return strcmp(file, "-") && stat(file, &st) == 0 && S_ISREG(st.st_mode) &&
+	       (size_t)st.st_size >= MTPE_PARALLEL_MIN_TEXT;
+}
+
 static void run_one(struct check_jobs *J, struct cli_run *run, size_t i)
 {
 	struct check_result *res = &J->res[i];
@@ -106,13 +153,33 @@ static void run_one(struct check_jobs *J, struct cli_run *run, size_t i)
 	mtpe_checker *chk = NULL;
 	const mtpe_config *cfg = NULL;
 	mtpe_error_clear(&res->err);
+	struct bg_load L;
+	struct bg_extra E;
+	memset(&L, 0, sizeof(L));
+	L.file = file;
+	L.opts = &J->common->dopts;
+	E.J = J;
+	E.file = file;
+	E.n = 0;
+	bool big = large_file(file);
+	bool loading = big && pthread_create(&L.th, NULL, bg_load_doc, &L) == 0;
+	bool making = big && J->nextra && pthread_create(&E.th, NULL, bg_make_extras, &E) == 0;
 	int skip = cli_run_for(run, file, &chk, &cfg);
+	if (loading)
+		pthread_join(L.th, NULL);
+	if (making)
+		pthread_join(E.th, NULL);
 	if (skip) {
+		mtpe_doc_free(L.doc);
 		res->status = skip < 0 ? -1 : 1; /* errors were printed by cli_run_for */
 		goto done;
 	}
 	res->fail_on = cli_run_fail_on(cfg, J->fail_on_s);
-	if (mtpe_doc_load(&res->doc, file, &J->common->dopts, &res->err) < 0) {
+	if (!loading)
+		L.rc = mtpe_doc_load(&L.doc, file, &J->common->dopts, &L.err);
+	res->doc = L.doc;
+	if (L.rc < 0) {
+		res->err = L.err;
 		res->status = -1;
 		goto done;
 	}
@@ -126,7 +193,9 @@ static void run_one(struct check_jobs *J, struct cli_run *run, size_t i)
 	mtpe_checker *cs[257];
 	size_t ncs = 1;
 	cs[0] = chk;
-	for (size_t e = 0; res->doc->len >= MTPE_PARALLEL_MIN_TEXT && e < J->nextra && ncs < 257; e++) {
+	for (size_t e = 0; making && e < E.n; e++)
+		cs[ncs++] = E.x[e];
+	for (size_t e = 0; !making && res->doc->len >= MTPE_PARALLEL_MIN_TEXT && e < J->nextra && ncs < 257; e++) {
 		mtpe_checker *x = NULL;
 		if (cli_run_for(&J->extra[e], file, &x, NULL) == 0 && x)
 			cs[ncs++] = x;
