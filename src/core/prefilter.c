@@ -1,4 +1,5 @@
 /* prefilter.c - required-literal extraction and an Aho-Corasick scanner (see prefilter.h). */
+#define _GNU_SOURCE /* memrchr */
 #include "prefilter.h"
 
 #include <ctype.h>
@@ -1373,6 +1374,59 @@ static int mark(mtpe_ac_hits *h, int32_t r, size_t ls, size_t le)
 	return 0;
 }
 
+/* Where the scan is in the text's lines (for marking hits). */
+struct lines {
+	const char *text;
+	size_t len, ls, le; /* the line [ls, le) of the last hit */
+};
+
+/* Marks the outputs of state s, reached at byte i (after the hits before i). */
+static int emit(const mtpe_ac *ac, struct lines *L, size_t i, int32_t s, mtpe_ac_hits *h)
+{
+	const unsigned char *u = (const unsigned char *)L->text;
+	if (i >= L->le) { /* a later line: its start is after the last '\n' before i */
+		const char *nl = memrchr(L->text + L->le, '\n', i - L->le);
+		L->ls = nl ? (size_t)(nl - L->text) + 1 : L->le;
+		nl = memchr(L->text + i, '\n', L->len - i);
+		L->le = nl ? (size_t)(nl - L->text) + 1 : L->len;
+	}
+	size_t ls = L->ls, le = L->le;
+	for (int32_t d = ac->out[s] >= 0 ? s : ac->dict[s]; d >= 0; d = ac->dict[d])
+		for (int32_t o = ac->out[d]; o >= 0; o = ac->out_next[o]) {
+			int32_t r = ac->out_rule[o];
+			size_t pre = ac->out_pre[o], from = ls, to = le;
+			size_t lit = i + 1 >= ac->depth[d] ? i + 1 - ac->depth[d] : 0;
+			if (ac->out_x[o]) { /* where case counts, the literal as written */
+				const char *x = ac->out_x[o];
+				size_t k = 0;
+				while (k < ac->depth[d] && (!x[k] || (char)u[lit + k] == x[k]))
+					k++;
+				if (k < ac->depth[d])
+					continue;
+			}
+			if (pre != UNB) { /* the match starts at most pre bytes before the literal, on its line */
+				to = lit;
+				from = lit >= ls + pre ? lit - pre : ls;
+				while (from > ls && (u[from] & 0xC0) == 0x80)
+					from--; /* a match starts on a character: never hand pcre2 the middle of one */
+			}
+			if (mark(h, r, from, to) < 0)
+				return MTPE_ENOMEM;
+		}
+	return 0;
+}
+
+struct pending {
+	size_t i;
+	int32_t s;
+};
+
+/*
+ * The automaton's step is a load that depends on the last: the text is
+ * scanned as two halves at once (cut at a line start: no literal holds a line
+ * end), so two loads are in flight. The first half's hits are marked as they
+ * come, the second's after, in text order.
+ */
 int mtpe_ac_scan(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_hits *h)
 {
 	memset(h, 0, sizeof(*h));
@@ -1384,48 +1438,65 @@ int mtpe_ac_scan(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_hits *
 		mtpe_ac_hits_dispose(h);
 		return MTPE_ENOMEM;
 	}
-	int nc = ac->nclass;
+	const size_t nc = (size_t)ac->nclass;
 	const unsigned char *u = (const unsigned char *)text;
-	/* a hit marks the line it ends on: a match containing the literal starts on that line */
-	size_t ls = 0, le = 0;
-	int32_t s = 0;
 	const uint16_t *d16 = ac->delta16;
 	const int32_t *d32 = ac->delta;
 	const uint8_t *cls = ac->cls, *hasout = ac->hasout;
-	for (size_t i = 0; i < len; i++) {
-		if (i >= le) { /* entering a new line */
-			ls = i;
-			const char *nl = memchr(text + i, '\n', len - i);
-			le = nl ? (size_t)(nl - text) + 1 : len;
-		}
-		size_t at = (size_t)s * nc + cls[u[i]];
-		s = d16 ? d16[at] : d32[at];
-		if (!hasout[s])
-			continue;
-		for (int32_t d = ac->out[s] >= 0 ? s : ac->dict[s]; d >= 0; d = ac->dict[d])
-			for (int32_t o = ac->out[d]; o >= 0; o = ac->out_next[o]) {
-				int32_t r = ac->out_rule[o];
-				size_t pre = ac->out_pre[o], from = ls, to = le;
-				size_t lit = i + 1 >= ac->depth[d] ? i + 1 - ac->depth[d] : 0;
-				if (ac->out_x[o]) { /* where case counts, the literal as written */
-					const char *x = ac->out_x[o];
-					size_t k = 0;
-					while (k < ac->depth[d] && (!x[k] || (char)u[lit + k] == x[k]))
-						k++;
-					if (k < ac->depth[d])
-						continue;
-				}
-				if (pre != UNB) { /* the match starts at most pre bytes before the literal, on its line */
-					to = lit;
-					from = lit >= ls + pre ? lit - pre : ls;
-					while (from > ls && (u[from] & 0xC0) == 0x80)
-						from--; /* a match starts on a character: never hand pcre2 the middle of one */
-				}
-				if (mark(h, r, from, to) < 0)
-					return MTPE_ENOMEM;
-			}
+	/* a hit marks the line it ends on: a match containing the literal starts on that line */
+	struct lines L1 = { text, len, 0, 0 };
+	size_t mid = len;
+	if (len >= 4096) {
+		const char *nl = memchr(text + len / 2, '\n', len - len / 2);
+		mid = nl ? (size_t)(nl - text) + 1 : len;
 	}
-	return 0;
+	struct lines L2 = { text, len, mid, mid };
+	struct pending *pend = NULL;
+	size_t npend = 0, cappend = 0;
+	int error = 0;
+	int32_t s1 = 0, s2 = 0;
+	size_t i1 = 0, i2 = mid;
+	for (; i1 < mid && i2 < len && !error; i1++, i2++) {
+		size_t a1 = (size_t)s1 * nc + cls[u[i1]], a2 = (size_t)s2 * nc + cls[u[i2]];
+		s1 = d16 ? d16[a1] : d32[a1];
+		s2 = d16 ? d16[a2] : d32[a2];
+		if (!(hasout[s1] | hasout[s2]))
+			continue;
+		if (hasout[s1])
+			error = emit(ac, &L1, i1, s1, h);
+		if (hasout[s2]) {
+			if (npend == cappend) {
+				size_t nc2 = cappend ? cappend * 2 : 1024;
+				struct pending *np = mtpe_realloc(pend, nc2 * sizeof(*np));
+				if (!np) {
+					error = MTPE_ENOMEM;
+					break;
+				}
+				pend = np;
+				cappend = nc2;
+			}
+			pend[npend].i = i2;
+			pend[npend++].s = s2;
+		}
+	}
+	for (; i1 < mid && !error; i1++) {
+		size_t a1 = (size_t)s1 * nc + cls[u[i1]];
+		s1 = d16 ? d16[a1] : d32[a1];
+		if (hasout[s1])
+			error = emit(ac, &L1, i1, s1, h);
+	}
+	for (size_t k = 0; k < npend && !error; k++)
+		error = emit(ac, &L2, pend[k].i, pend[k].s, h);
+	for (; i2 < len && !error; i2++) {
+		size_t a2 = (size_t)s2 * nc + cls[u[i2]];
+		s2 = d16 ? d16[a2] : d32[a2];
+		if (hasout[s2])
+			error = emit(ac, &L2, i2, s2, h);
+	}
+	free(pend);
+	if (error)
+		mtpe_ac_hits_dispose(h);
+	return error;
 }
 
 /* ---- built-in scans (prefilter: in a rule) ------------------------------- */

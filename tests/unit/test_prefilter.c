@@ -1,4 +1,5 @@
 /* test_prefilter.c - required literals, how far before them a match starts, and the ranges the scan marks. */
+#define _GNU_SOURCE /* memmem */
 #include "helpers.h"
 
 #include <stdint.h>
@@ -168,6 +169,43 @@ static void test_prefilter__ranges(void **state)
 	mtpe_ac_free(ac);
 }
 
+/* A long text is scanned as two halves at once: the ranges are those of one scan, in order. */
+static void test_prefilter__two_halves(void **state)
+{
+	char *r0[] = { "war" }, *r1[] = { "peace" };
+	char **lits[] = { r0, r1 };
+	size_t n[] = { 1, 1 }, p0[] = { 0 };
+	const size_t *pre[] = { p0, NULL };
+	mtpe_ac *ac = NULL;
+	assert_int_equal(mtpe_ac_build(&ac, lits, n, pre, NULL, 2), 0);
+	char t[20000];
+	size_t len = 0;
+	for (int line = 0; len + 80 < sizeof(t); line++)
+		len += (size_t)snprintf(t + len, sizeof(t) - len, "%s line %d of text%s\n", line % 7 == 0 ? "war" : "calm",
+					line, line % 5 == 0 ? " and peace" : "");
+	mtpe_ac_hits h;
+	assert_int_equal(mtpe_ac_scan(ac, t, len, &h), 0);
+	/* rule 0: every "war", where it starts; rule 1: every line with "peace", whole */
+	size_t k0 = 0, k1 = 0;
+	for (const char *p = t; (p = strstr(p, "war")) != NULL; p++, k0++) {
+		assert_true(k0 < h.nranges[0]);
+		assert_int_equal(h.ranges[0][k0].start, (size_t)(p - t));
+	}
+	assert_int_equal(k0, h.nranges[0]);
+	for (const char *p = t, *e; p < t + len; p = e + 1) {
+		e = memchr(p, '\n', (size_t)(t + len - p));
+		if (memmem(p, (size_t)(e - p), "peace", 5)) {
+			assert_true(k1 < h.nranges[1]);
+			assert_int_equal(h.ranges[1][k1].start, (size_t)(p - t));
+			assert_int_equal(h.ranges[1][k1].end, (size_t)(e - t) + 1);
+			k1++;
+		}
+	}
+	assert_int_equal(k1, h.nranges[1]);
+	mtpe_ac_hits_dispose(&h);
+	mtpe_ac_free(ac);
+}
+
 static void test_prefilter__ranges_start_on_a_character(void **state)
 {
 	/* "b" with a reach of 1 byte after "é" (2 bytes): the range starts on the é, not inside it */
@@ -268,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_prefilter__a_class_after_a_short_literal),
 		cmocka_unit_test(test_prefilter__ranges),
 		cmocka_unit_test(test_prefilter__ranges_start_on_a_character),
+		cmocka_unit_test(test_prefilter__two_halves),
 		cmocka_unit_test(test_prefilter__built_in_scans),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
