@@ -1149,7 +1149,7 @@ struct mtpe_ac {
 	size_t nout;
 	size_t nrules;
 	uint16_t *depth;       /* state -> length of the literal it ends */
-	uint8_t *hasout;       /* state -> 1 if a literal ends there (itself or along its dictionary links) */
+	int32_t first_out;     /* states from here on have a literal ending there (themselves or along their links) */
 	size_t *out_pre;       /* output -> how far before its literal a match may start (UNB: its line) */
 	char **out_x;          /* output -> the bytes the text must have (0: any case), or NULL */
 };
@@ -1165,7 +1165,6 @@ void mtpe_ac_free(mtpe_ac *ac)
 	free(ac->out_rule);
 	free(ac->out_next);
 	free(ac->depth);
-	free(ac->hasout);
 	for (size_t i = 0; ac->out_x && i < ac->nout; i++)
 		free(ac->out_x[i]);
 	free(ac->out_x);
@@ -1297,12 +1296,49 @@ int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const
 	}
 	free(fail);
 	free(queue);
-	if (!(ac->hasout = mtpe_malloc((size_t)ac->nstates))) {
+	/*
+	 * Renumber the states: those where a literal ends (themselves or along
+	 * their dictionary links) last, so "is this a hit?" is a comparison, not
+	 * a second load after each step.
+	 */
+	int32_t *perm = mtpe_malloc((size_t)ac->nstates * sizeof(int32_t));
+	int32_t *nd = perm ? mtpe_malloc(total * (size_t)nc * sizeof(int32_t)) : NULL;
+	int32_t *nout = nd ? mtpe_malloc(total * sizeof(int32_t)) : NULL;
+	int32_t *ndict = nout ? mtpe_malloc(total * sizeof(int32_t)) : NULL;
+	uint16_t *ndepth = ndict ? mtpe_malloc(total * sizeof(uint16_t)) : NULL;
+	if (!ndepth) {
+		free(perm);
+		free(nd);
+		free(nout);
+		free(ndict);
 		mtpe_ac_free(ac);
 		return MTPE_ENOMEM;
 	}
+	int32_t k = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (int32_t i = 0; i < ac->nstates; i++)
+			if ((ac->out[i] >= 0 || ac->dict[i] >= 0) == (pass == 1))
+				perm[i] = k++;
 	for (int32_t i = 0; i < ac->nstates; i++)
-		ac->hasout[i] = ac->out[i] >= 0 || ac->dict[i] >= 0;
+		if (ac->out[i] < 0 && ac->dict[i] < 0)
+			ac->first_out++;
+	for (int32_t i = 0; i < ac->nstates; i++) {
+		int32_t j = perm[i];
+		for (int c = 0; c < nc; c++)
+			nd[(size_t)j * nc + c] = perm[ac->delta[(size_t)i * nc + c]];
+		nout[j] = ac->out[i];
+		ndict[j] = ac->dict[i] >= 0 ? perm[ac->dict[i]] : -1;
+		ndepth[j] = ac->depth[i];
+	}
+	free(perm);
+	free(ac->delta);
+	free(ac->out);
+	free(ac->dict);
+	free(ac->depth);
+	ac->delta = nd;
+	ac->out = nout;
+	ac->dict = ndict;
+	ac->depth = ndepth;
 	if (ac->nstates <= UINT16_MAX && (ac->delta16 = mtpe_malloc(total * (size_t)nc * sizeof(uint16_t))) != NULL) {
 		for (size_t i = 0; i < (size_t)ac->nstates * (size_t)nc; i++)
 			ac->delta16[i] = (uint16_t)ac->delta[i];
@@ -1442,7 +1478,8 @@ int mtpe_ac_scan(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_hits *
 	const unsigned char *u = (const unsigned char *)text;
 	const uint16_t *d16 = ac->delta16;
 	const int32_t *d32 = ac->delta;
-	const uint8_t *cls = ac->cls, *hasout = ac->hasout;
+	const uint8_t *cls = ac->cls;
+	const int32_t hit = ac->first_out;
 	/* a hit marks the line it ends on: a match containing the literal starts on that line */
 	struct lines L1 = { text, len, 0, 0 };
 	size_t mid = len;
@@ -1460,11 +1497,11 @@ int mtpe_ac_scan(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_hits *
 		size_t a1 = (size_t)s1 * nc + cls[u[i1]], a2 = (size_t)s2 * nc + cls[u[i2]];
 		s1 = d16 ? d16[a1] : d32[a1];
 		s2 = d16 ? d16[a2] : d32[a2];
-		if (!(hasout[s1] | hasout[s2]))
+		if (s1 < hit && s2 < hit)
 			continue;
-		if (hasout[s1])
+		if (s1 >= hit)
 			error = emit(ac, &L1, i1, s1, h);
-		if (hasout[s2]) {
+		if (s2 >= hit) {
 			if (npend == cappend) {
 				size_t nc2 = cappend ? cappend * 2 : 1024;
 				struct pending *np = mtpe_realloc(pend, nc2 * sizeof(*np));
@@ -1482,7 +1519,7 @@ int mtpe_ac_scan(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_hits *
 	for (; i1 < mid && !error; i1++) {
 		size_t a1 = (size_t)s1 * nc + cls[u[i1]];
 		s1 = d16 ? d16[a1] : d32[a1];
-		if (hasout[s1])
+		if (s1 >= hit)
 			error = emit(ac, &L1, i1, s1, h);
 	}
 	for (size_t k = 0; k < npend && !error; k++)
@@ -1490,7 +1527,7 @@ int mtpe_ac_scan(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_hits *
 	for (; i2 < len && !error; i2++) {
 		size_t a2 = (size_t)s2 * nc + cls[u[i2]];
 		s2 = d16 ? d16[a2] : d32[a2];
-		if (hasout[s2])
+		if (s2 >= hit)
 			error = emit(ac, &L2, i2, s2, h);
 	}
 	free(pend);
