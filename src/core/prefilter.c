@@ -1582,40 +1582,73 @@ static bool same_letters(const unsigned char *a, const unsigned char *b, size_t 
 	return true;
 }
 
+/* The high bit of each byte of x that is c (exact, no borrow between bytes). */
+static inline uint64_t bytes_eq(uint64_t x, unsigned char c)
+{
+	const uint64_t lo7 = 0x7F7F7F7F7F7F7F7FULL;
+	uint64_t v = x ^ (0x0101010101010101ULL * c);
+	return ~(((v & lo7) + lo7) | v | lo7);
+}
+
+/* The high bit of each byte of x in 'A'..'Z'. */
+static inline uint64_t bytes_upper(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, lo7 = ones * 127;
+	uint64_t y = x & lo7;
+	/* y + (127 - 'Z') has the high bit from 'Z' + 1 up; y + (127 - 'A' + 1) from 'A' up */
+	uint64_t ge_a = y + ones * (127 - 'A' + 1), gt_z = y + ones * (127 - 'Z');
+	return ge_a & ~gt_z & ~x & (ones * 128);
+}
+
+/* One candidate position i of hint h; *stop when the scan is past we. */
+static int hint_at(mtpe_hint h, const unsigned char *u, size_t from, size_t n, size_t ws, size_t we, size_t i,
+		   mtpe_ac_range **r, size_t *nr, size_t *cap, bool *stop)
+{
+	size_t s = i;
+	while (s > from && lowish(u[s - 1]))
+		s--;
+	if (s > we) {
+		*stop = true;
+		return 0;
+	}
+	if (s == i)
+		return 0;
+	if (h == MTPE_HINT_GLUED_CAPITAL)
+		return add_range(r, nr, cap, s < ws ? ws : s, i - 1 > we ? we : i - 1);
+	/* the group is a suffix of the run, at least 3 bytes, and follows the space again */
+	for (size_t g = 3; g <= i - s && i + 1 + g <= n; g++)
+		if (same_letters(u + i - g, u + i + 1, g)) {
+			size_t a = s < ws ? ws : s, b = i - 3 > we ? we : i - 3;
+			return a <= b ? add_range(r, nr, cap, a, b) : 0;
+		}
+	return 0;
+}
+
 int mtpe_hint_scan(mtpe_hint h, const char *t, size_t from, size_t n, size_t ws, size_t we, mtpe_ac_range **r,
 		   size_t *nr, size_t *cap)
 {
 	const unsigned char *u = (const unsigned char *)t;
-	/* a match starting by we may reach its space or capital after we: go on while the run began by we */
-	for (size_t i = ws; i < n; i++) {
-		if (h == MTPE_HINT_REPEATED_WORD) {
-			const void *sp = memchr(t + i, ' ', n - i);
-			if (!sp)
-				break;
-			i = (size_t)((const char *)sp - t);
-		} else if (!(u[i] >= 'A' && u[i] <= 'Z')) {
-			continue;
-		}
-		size_t s = i;
-		while (s > from && lowish(u[s - 1]))
-			s--;
-		if (s > we)
-			break;
-		if (s == i)
-			continue;
-		if (h == MTPE_HINT_GLUED_CAPITAL) {
-			if (add_range(r, nr, cap, s < ws ? ws : s, i - 1 > we ? we : i - 1) < 0)
+	bool stop = false;
+	/*
+	 * The candidates (a space, a capital) found 8 bytes at a time. A match
+	 * starting by we may reach its space or capital after we: go on while
+	 * the run began by we.
+	 */
+	size_t i = ws;
+	for (; i + 8 <= n && !stop; i += 8) {
+		uint64_t x;
+		memcpy(&x, u + i, 8);
+		uint64_t m = h == MTPE_HINT_REPEATED_WORD ? bytes_eq(x, ' ') : bytes_upper(x);
+		for (; m && !stop; m &= m - 1) {
+			size_t at = i + (size_t)(__builtin_ctzll(m) >> 3);
+			if (hint_at(h, u, from, n, ws, we, at, r, nr, cap, &stop) < 0)
 				return MTPE_ENOMEM;
-			continue;
 		}
-		/* the group is a suffix of the run, at least 3 bytes, and follows the space again */
-		for (size_t g = 3; g <= i - s && i + 1 + g <= n; g++)
-			if (same_letters(u + i - g, u + i + 1, g)) {
-				size_t a = s < ws ? ws : s, b = i - 3 > we ? we : i - 3;
-				if (a <= b && add_range(r, nr, cap, a, b) < 0)
-					return MTPE_ENOMEM;
-				break;
-			}
+	}
+	for (; i < n && !stop; i++) {
+		bool cand = h == MTPE_HINT_REPEATED_WORD ? u[i] == ' ' : (u[i] >= 'A' && u[i] <= 'Z');
+		if (cand && hint_at(h, u, from, n, ws, we, i, r, nr, cap, &stop) < 0)
+			return MTPE_ENOMEM;
 	}
 	return 0;
 }

@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,7 +36,17 @@
  */
 static bool all_ascii(const char *t, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
+	const uint64_t ones = 0x0101010101010101ULL, lo7 = ones * 127;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) { /* 8 bytes at a time: a high bit, or a byte equal to '@' or '_' */
+		uint64_t x, a, b;
+		memcpy(&x, t + i, 8);
+		a = x ^ (ones * '@');
+		b = x ^ (ones * '_');
+		if ((x | ~(((a & lo7) + lo7) | a | lo7) | ~(((b & lo7) + lo7) | b | lo7)) & (ones * 128))
+			return false;
+	}
+	for (; i < len; i++)
 		if ((unsigned char)t[i] >= 0x80 || t[i] == '@' || t[i] == '_')
 			return false;
 	return true;
