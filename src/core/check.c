@@ -614,6 +614,8 @@ struct run {
 	mtpe_findings *out;
 	int error;
 	bool borrowed;        /* seg and skip point into another run's arrays */
+	bool lazy_sentences;  /* seg has no sentences: sentence starts are found on demand (sf) */
+	mtpe_sentence_finder *sf;
 };
 
 static bool overlaps_skip(const struct run *R, size_t s, size_t e)
@@ -678,10 +680,39 @@ static bool is_opening(uint32_t cp)
 }
 
 /* True if pos is the first letter/digit of a sentence or of a line. */
-static bool sentence_start(const struct run *R, size_t pos)
+/*
+ * sentence_start without the sentences at hand: back from pos over opening
+ * characters; at the line start it is one; at another character (q) it is
+ * one if a sentence starts after q - ICU is asked only then, around there.
+ */
+static bool sentence_start_lazy(struct run *R, size_t pos)
+{
+	size_t i = pos;
+	for (;;) {
+		if (i <= R->from || R->t[i - 1] == '\n' || R->t[i - 1] == '\r')
+			return true;
+		size_t b = i - 1;
+		while (b > R->from && ((unsigned char)R->t[b] & 0xC0) == 0x80)
+			b--;
+		size_t l;
+		uint32_t cp = mtpe_utf8_decode(R->t + b, i - b, &l);
+		if (!is_opening(cp))
+			break;
+		i = b;
+	}
+	if (!R->sf && mtpe_sentence_finder_open(&R->sf, R->t + R->from, R->n - R->from, R->from, NULL) < 0) {
+		R->error = MTPE_ENOMEM;
+		return false;
+	}
+	return mtpe_sentence_finder_any(R->sf, i, pos);
+}
+
+static bool sentence_start(struct run *R, size_t pos)
 {
 	if (pos >= R->n)
 		return false;
+	if (R->lazy_sentences)
+		return sentence_start_lazy(R, pos);
 	size_t k = mtpe_segments_sentence_at(&R->seg, pos);
 	size_t s = k < R->seg.nsentences ? R->seg.sentences[k].start : 0;
 	/* a line start also counts (headlines, list items) */
@@ -2060,7 +2091,8 @@ static int prepare(struct run *R, mtpe_error *err)
 		R->seg.capwords = c->spare_cap;
 		c->spare_words = NULL;
 	}
-	int error = mtpe_segment_at(&R->seg, R->t + R->from, R->n - R->from, R->from, err);
+	int error = R->lazy_sentences ? mtpe_segment_words_at(&R->seg, R->t + R->from, R->n - R->from, R->from, err)
+				      : mtpe_segment_at(&R->seg, R->t + R->from, R->n - R->from, R->from, err);
 	if (error < 0)
 		return error;
 	find_skips(R);
@@ -2161,6 +2193,8 @@ static void run_dispose(struct run *R)
 		mtpe_segments_dispose(&R->seg);
 		free(R->skip);
 	}
+	mtpe_sentence_finder_close(R->sf);
+	R->sf = NULL;
 	strmap_dispose(&R->capset, NULL);
 }
 
@@ -2231,6 +2265,7 @@ struct par_thread {
 static void run_piece(struct par *P, struct piece *k, mtpe_checker *c)
 {
 	k->R.c = c;
+	k->R.lazy_sentences = !P->keep_sentences; /* else the document-level rules need them all, later */
 	if ((k->error = prepare(&k->R, &k->err)) < 0)
 		return;
 	k->nwords = k->R.seg.nwords;
@@ -2257,7 +2292,9 @@ static void run_piece(struct par *P, struct piece *k, mtpe_checker *c)
 	}
 	if (k->R.error)
 		k->error = run_error(c, &k->err, k->R.error);
-	/* the piece's words are done with: their array goes to the thread's next piece */
+	/* the piece's words and sentence finder are done with: the array goes to the thread's next piece */
+	mtpe_sentence_finder_close(k->R.sf);
+	k->R.sf = NULL;
 	free(c->spare_words);
 	c->spare_words = k->R.seg.words;
 	c->spare_cap = k->R.seg.capwords;

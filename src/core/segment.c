@@ -196,7 +196,8 @@ static bool after_abbreviation(const char *t, size_t p)
 	return false;
 }
 
-int mtpe_segment_at(mtpe_segments *out, const char *text, size_t len, size_t base, mtpe_error *err)
+static int segment_impl(mtpe_segments *out, const char *text, size_t len, size_t base, bool sentences,
+			mtpe_error *err)
 {
 	int error = 0;
 	UErrorCode st = U_ZERO_ERROR;
@@ -213,20 +214,23 @@ int mtpe_segment_at(mtpe_segments *out, const char *text, size_t len, size_t bas
 		return 0;
 	if (len > MTPE_SEGMENT_MAX_TEXT || base > MTPE_SEGMENT_MAX_TEXT - len)
 		return mtpe_error_set(err, MTPE_ETOOBIG, "text of %zu bytes is too large to segment (1 GiB at most)", len);
-	ut = utext_openUTF8(NULL, text, (int64_t)len, &st);
-	sb = cached_iter(UBRK_SENTENCE, &st);
-	if (U_FAILURE(st)) {
-		error = mtpe_error_set(err, MTPE_EUNSUPPORTED, "ICU: cannot open a sentence break iterator: %s", u_errorName(st));
-		goto cleanup;
-	}
-	ubrk_setUText(sb, ut, &st);
-	int32_t prev = ubrk_first(sb);
-	for (int32_t p = ubrk_next(sb); p != UBRK_DONE; p = ubrk_next(sb)) {
-		if (p < (int32_t)len && after_abbreviation(text, (size_t)p))
-			continue; /* "St. Petersburg", "Dr. Jones": the sentence goes on */
-		mtpe_span s = { base + (size_t)prev, base + (size_t)p };
-		PUSH(out->sentences, out->nsentences, caps, s);
-		prev = p;
+	if (sentences) {
+		ut = utext_openUTF8(NULL, text, (int64_t)len, &st);
+		sb = cached_iter(UBRK_SENTENCE, &st);
+		if (U_FAILURE(st)) {
+			error = mtpe_error_set(err, MTPE_EUNSUPPORTED, "ICU: cannot open a sentence break iterator: %s",
+					       u_errorName(st));
+			goto cleanup;
+		}
+		ubrk_setUText(sb, ut, &st);
+		int32_t prev = ubrk_first(sb);
+		for (int32_t p = ubrk_next(sb); p != UBRK_DONE; p = ubrk_next(sb)) {
+			if (p < (int32_t)len && after_abbreviation(text, (size_t)p))
+				continue; /* "St. Petersburg", "Dr. Jones": the sentence goes on */
+			mtpe_span sp = { base + (size_t)prev, base + (size_t)p };
+			PUSH(out->sentences, out->nsentences, caps, sp);
+			prev = p;
+		}
 	}
 	/*
 	 * Words never span a line end (UAX #29 WB3a/b), so the text is taken a
@@ -286,9 +290,76 @@ cleanup:
 	return error;
 }
 
+int mtpe_segment_at(mtpe_segments *out, const char *text, size_t len, size_t base, mtpe_error *err)
+{
+	return segment_impl(out, text, len, base, true, err);
+}
+
+int mtpe_segment_words_at(mtpe_segments *out, const char *text, size_t len, size_t base, mtpe_error *err)
+{
+	return segment_impl(out, text, len, base, false, err);
+}
+
 int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *err)
 {
-	return mtpe_segment_at(out, text, len, 0, err);
+	return segment_impl(out, text, len, 0, true, err);
+}
+
+struct mtpe_sentence_finder {
+	UBreakIterator *bi;
+	UText *ut;
+	const char *text;
+	size_t len, base;
+};
+
+int mtpe_sentence_finder_open(mtpe_sentence_finder **out, const char *text, size_t len, size_t base, mtpe_error *err)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	mtpe_sentence_finder *f = mtpe_calloc(1, sizeof(*f));
+	*out = NULL;
+	if (!f)
+		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+	f->text = text;
+	f->len = len;
+	f->base = base;
+	f->ut = utext_openUTF8(NULL, text, (int64_t)len, &st);
+	if (U_SUCCESS(st))
+		f->bi = ubrk_open(UBRK_SENTENCE, "en_US@ss=standard", NULL, 0, &st); /* as cached_iter */
+	if (U_SUCCESS(st))
+		ubrk_setUText(f->bi, f->ut, &st);
+	if (U_FAILURE(st)) {
+		mtpe_sentence_finder_close(f);
+		return mtpe_error_set(err, MTPE_EUNSUPPORTED, "ICU: cannot open a sentence break iterator: %s", u_errorName(st));
+	}
+	*out = f;
+	return 0;
+}
+
+bool mtpe_sentence_finder_any(mtpe_sentence_finder *f, size_t a, size_t b)
+{
+	if (a < f->base || b < a)
+		return false;
+	a -= f->base;
+	b -= f->base;
+	if (b >= f->len)
+		b = f->len;
+	/* the first of ICU's breaks at or after a, then on while they are before b; not after "St." ... */
+	int32_t p = a ? ubrk_following(f->bi, (int32_t)a - 1) : ubrk_first(f->bi);
+	for (; p != UBRK_DONE && (size_t)p <= b; p = ubrk_next(f->bi))
+		if (p > 0 && (size_t)p < f->len && !after_abbreviation(f->text, (size_t)p))
+			return true; /* (neither the text's start nor its end starts a sentence here) */
+	return false;
+}
+
+void mtpe_sentence_finder_close(mtpe_sentence_finder *f)
+{
+	if (!f)
+		return;
+	if (f->bi)
+		ubrk_close(f->bi);
+	if (f->ut)
+		utext_close(f->ut);
+	free(f);
 }
 
 void mtpe_segments_dispose(mtpe_segments *s)

@@ -128,6 +128,42 @@ static void test_segment__ascii_fastpath_matches_icu_on_corpus(void **state)
 	free(t);
 }
 
+/* Sentence starts found on demand are the sentences' starts, for any question in any order. */
+static void check_finder(const char *t, size_t n, size_t base)
+{
+	mtpe_segments s = MTPE_SEGMENTS_INIT;
+	assert_int_equal(mtpe_segment_at(&s, t, n, base, NULL), 0);
+	mtpe_sentence_finder *f = NULL;
+	assert_int_equal(mtpe_sentence_finder_open(&f, t, n, base, NULL), 0);
+	unsigned long long x = 0x9E3779B97F4A7C15ull;
+	for (int q = 0; q < 20000; q++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t a = 1 + x % n, b = a + (x >> 32) % 200;
+		bool want = false;
+		for (size_t k = 0; k < s.nsentences && !want; k++)
+			want = s.sentences[k].start >= base + a && s.sentences[k].start <= base + b && s.sentences[k].start > base;
+		if (mtpe_sentence_finder_any(f, base + a, base + b) != want)
+			fail_msg("sentence start in [%zu, %zu]: the finder says %d, the sentences %d", a, b, !want, want);
+	}
+	mtpe_sentence_finder_close(f);
+	mtpe_segments_dispose(&s);
+}
+
+static void test_segment__sentence_finder(void **state)
+{
+	const char *t = "He flew to St. Petersburg and met Dr. Ivanova there. Prices rose, etc. The end.\n"
+			"Gen. Smith spoke. \xE2\x80\x9CWhy?\xE2\x80\x9D he asked. (Yes.) No! The U.S. agreed; e.g. this.\n\n"
+			"New paragraph\nHeadline without a stop\n";
+	check_finder(t, strlen(t), 0);
+	check_finder(t, strlen(t), 1000);
+	size_t n = 0;
+	char *c = read_all_file(MTPE_TEST_SHARED_DIR "/corpus/wmt-ru-en/sys-NVIDIA-NeMo.en.txt", &n);
+	if (c) {
+		check_finder(c, n, 0);
+		free(c);
+	}
+}
+
 static void test_segment__scripts_and_case(void **state)
 {
 	assert_string_equal(mtpe_script_of(0x43E), "Cyrl");
@@ -150,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_segment__ascii_fastpath_matches_icu),
 		cmocka_unit_test(test_segment__mixed_lines_match_icu),
 		cmocka_unit_test(test_segment__ascii_fastpath_matches_icu_on_corpus),
+		cmocka_unit_test(test_segment__sentence_finder),
 		cmocka_unit_test(test_segment__scripts_and_case),
 	};
 	return cmocka_run_group_tests_name("segment", tests, NULL, NULL);

@@ -49,6 +49,20 @@ int mtpe_segment(mtpe_segments *out, const char *text, size_t len, mtpe_error *e
  */
 int mtpe_segment_at(mtpe_segments *out, const char *text, size_t len, size_t base, mtpe_error *err);
 void mtpe_segments_dispose(mtpe_segments *s);
+/* Words only (sentences left NULL): see mtpe_sentence_finder for them. */
+int mtpe_segment_words_at(mtpe_segments *out, const char *text, size_t len, size_t base, mtpe_error *err);
+
+/*
+ * Sentence starts on demand, for a text where only a few are asked about: the
+ * same sentences as mtpe_segment's (ICU's, none after "St.", "Dr." ...), found
+ * around each question. text must outlive the finder; one thread at a time.
+ */
+typedef struct mtpe_sentence_finder mtpe_sentence_finder;
+int mtpe_sentence_finder_open(mtpe_sentence_finder **out, const char *text, size_t len, size_t base, mtpe_error *err);
+/* Does a sentence start in [a, b] (offsets with base)? */
+bool mtpe_sentence_finder_any(mtpe_sentence_finder *f, size_t a, size_t b);
+void mtpe_sentence_finder_close(mtpe_sentence_finder *f);
+
 /* Test hook: turn the ASCII word fast path off (ICU for all text) or back on. */
 void mtpe_segment_use_fastpath(bool on);
 /* Index of the sentence containing offset, or nsentences if none. */
