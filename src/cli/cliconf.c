@@ -42,6 +42,12 @@ void cli_run_dispose(struct cli_run *r)
 	memset(r, 0, sizeof(*r));
 }
 
+static void report(const struct cli_run *r, const mtpe_error *err)
+{
+	if (!r->quiet)
+		cli_report_error(err);
+}
+
 static struct cli_run_entry *entry_for(struct cli_run *r, const char *file)
 {
 	char *path = NULL;
@@ -50,7 +56,7 @@ static struct cli_run_entry *entry_for(struct cli_run *r, const char *file)
 	if (r->forced_path)
 		return &r->v[0];
 	if (mtpe_config_find(&path, file, &err) < 0) {
-		cli_report_error(&err);
+		report(r, &err);
 		return NULL;
 	}
 	for (size_t i = 0; i < r->n; i++)
@@ -69,7 +75,7 @@ static struct cli_run_entry *entry_for(struct cli_run *r, const char *file)
 	memset(e, 0, sizeof(*e));
 	e->cfg_path = path;
 	if (path && mtpe_config_load(&e->cfg, path, &err) < 0) {
-		cli_report_error(&err);
+		report(r, &err);
 		e->failed = true;
 	}
 	return e;
@@ -179,7 +185,7 @@ static mtpe_checker *entry_checker(struct cli_run *r, struct cli_run_entry *e)
 			mtpe_error_set(&err, MTPE_EUNSUPPORTED,
 				       "'glossaries' is not supported by this build of mtpe yet; list the terms in dicts/glossary.tsv");
 			mtpe_error_at(&err, e->cfg->path, e->cfg->glossaries[0].line, e->cfg->glossaries[0].col);
-			cli_report_error(&err);
+			report(r, &err);
 			e->failed = true;
 			return NULL;
 #endif
@@ -192,7 +198,7 @@ static mtpe_checker *entry_checker(struct cli_run *r, struct cli_run_entry *e)
 				mtpe_error_at(&err, cfg->path, cfg->source_lang_line, cfg->source_lang_col);
 			else if (cfg && (cfg->ndisable || cfg->nseverity))
 				locate_bad_rule(r, cfg, &err);
-			cli_report_error(&err);
+			report(r, &err);
 			e->failed = true;
 		}
 	}

@@ -21,6 +21,7 @@ struct cli_run {
 	struct cli_run_entry *v;
 	size_t n;
 	char *forced_path;    /* --config, absolute or as given */
+	bool quiet;           /* errors are not printed (another run over the same files prints them) */
 };
 
 /* Loads --config when given (printing any error); returns 0 or -1. */

@@ -64,42 +64,7 @@ struct check_result {
 	mtpe_error err;        /* printed by the main thread, in order */
 };
 
-struct check_jobs {
-	struct cli_common *common;
-	const char **files;
-	size_t n, next;
-	const char *fail_on_s;
-	struct check_result *res;
-	struct cli_run *extra;  /* one file, several threads: the other threads' configuration runs */
-	size_t nextra;
-	pthread_mutex_t lock;
-	pthread_cond_t done;
-};
-
-static size_t claim(struct check_jobs *J)
-{
-	pthread_mutex_lock(&J->lock);
-	size_t k = J->next < J->n ? J->next++ : J->n;
-	pthread_mutex_unlock(&J->lock);
-	return k;
-}
-
-static bool take_done(struct check_jobs *J, size_t i)
-{
-	pthread_mutex_lock(&J->lock);
-	bool d = J->res[i].done;
-	pthread_mutex_unlock(&J->lock);
-	return d;
-}
-
-static void wait_done(struct check_jobs *J, size_t i)
-{
-	pthread_mutex_lock(&J->lock);
-	while (!J->res[i].done)
-		pthread_cond_wait(&J->done, &J->lock);
-	pthread_mutex_unlock(&J->lock);
-}
-
+struct check_jobs;
 /*
  * A large file is read, and the checkers of the other threads are made, while
  * this thread makes its own checker: on two cores that is half the wait.
@@ -128,6 +93,22 @@ struct bg_extra {
 	pthread_t th;
 };
 
+struct check_jobs {
+	struct cli_common *common;
+	const char **files;
+	size_t n, next;
+	const char *fail_on_s;
+	struct check_result *res;
+	struct cli_run *extra;  /* one file, several threads: the other threads' configuration runs */
+	size_t nextra;
+	pthread_mutex_t lock;
+	pthread_cond_t done;
+	/* one large file: read, and the other checkers made, from the start (run_one of file 0 takes them) */
+	struct bg_load pre_load;
+	struct bg_extra pre_extra;
+	bool pre_loading, pre_making;
+};
+
 static void *bg_make_extras(void *arg)
 {
 	struct bg_extra *E = arg;
@@ -137,6 +118,57 @@ static void *bg_make_extras(void *arg)
 			E->x[E->n++] = x;
 	}
 	return NULL;
+}
+
+/* Starts reading file 0 and making the other threads' checkers (J->extra set up). */
+static void prefetch(struct check_jobs *J)
+{
+	memset(&J->pre_load, 0, sizeof(J->pre_load));
+	J->pre_load.file = J->files[0];
+	J->pre_load.opts = &J->common->dopts;
+	J->pre_extra.J = J;
+	J->pre_extra.file = J->files[0];
+	J->pre_extra.n = 0;
+	J->pre_loading = pthread_create(&J->pre_load.th, NULL, bg_load_doc, &J->pre_load) == 0;
+	J->pre_making = J->nextra && pthread_create(&J->pre_extra.th, NULL, bg_make_extras, &J->pre_extra) == 0;
+}
+
+/* Waits for the prefetch; the document is dropped unless keep. */
+static void prefetch_join(struct check_jobs *J, bool keep)
+{
+	if (J->pre_loading)
+		pthread_join(J->pre_load.th, NULL);
+	if (J->pre_making)
+		pthread_join(J->pre_extra.th, NULL);
+	if (!keep) {
+		mtpe_doc_free(J->pre_load.doc);
+		J->pre_load.doc = NULL;
+		J->pre_loading = J->pre_making = false;
+	}
+}
+
+static size_t claim(struct check_jobs *J)
+{
+	pthread_mutex_lock(&J->lock);
+	size_t k = J->next < J->n ? J->next++ : J->n;
+	pthread_mutex_unlock(&J->lock);
+	return k;
+}
+
+static bool take_done(struct check_jobs *J, size_t i)
+{
+	pthread_mutex_lock(&J->lock);
+	bool d = J->res[i].done;
+	pthread_mutex_unlock(&J->lock);
+	return d;
+}
+
+static void wait_done(struct check_jobs *J, size_t i)
+{
+	pthread_mutex_lock(&J->lock);
+	while (!J->res[i].done)
+		pthread_cond_wait(&J->done, &J->lock);
+	pthread_mutex_unlock(&J->lock);
 }
 
 static bool large_file(const char *file)
@@ -155,6 +187,22 @@ static void run_one(struct check_jobs *J, struct cli_run *run, size_t i)
 	mtpe_error_clear(&res->err);
 	struct bg_load L;
 	struct bg_extra E;
+	bool loading, making;
+	if (i == 0 && (J->pre_loading || J->pre_making)) { /* started with the run */
+		int skip = cli_run_for(run, file, &chk, &cfg);
+		prefetch_join(J, true);
+		L = J->pre_load;
+		E = J->pre_extra;
+		loading = J->pre_loading;
+		making = J->pre_making;
+		J->pre_loading = J->pre_making = false;
+		if (skip) {
+			mtpe_doc_free(L.doc);
+			res->status = skip < 0 ? -1 : 1;
+			goto done;
+		}
+		goto loaded;
+	}
 	memset(&L, 0, sizeof(L));
 	L.file = file;
 	L.opts = &J->common->dopts;
@@ -162,8 +210,8 @@ static void run_one(struct check_jobs *J, struct cli_run *run, size_t i)
 	E.file = file;
 	E.n = 0;
 	bool big = large_file(file);
-	bool loading = big && pthread_create(&L.th, NULL, bg_load_doc, &L) == 0;
-	bool making = big && J->nextra && pthread_create(&E.th, NULL, bg_make_extras, &E) == 0;
+	loading = big && pthread_create(&L.th, NULL, bg_load_doc, &L) == 0;
+	making = big && J->nextra && pthread_create(&E.th, NULL, bg_make_extras, &E) == 0;
 	int skip = cli_run_for(run, file, &chk, &cfg);
 	if (loading)
 		pthread_join(L.th, NULL);
@@ -174,6 +222,7 @@ static void run_one(struct check_jobs *J, struct cli_run *run, size_t i)
 		res->status = skip < 0 ? -1 : 1; /* errors were printed by cli_run_for */
 		goto done;
 	}
+loaded:
 	res->fail_on = cli_run_fail_on(cfg, J->fail_on_s);
 	if (!loading)
 		L.rc = mtpe_doc_load(&L.doc, file, &J->common->dopts, &L.err);
@@ -319,20 +368,23 @@ int cmd_check(int argc, char **argv)
 	J.res = calloc(nfiles, sizeof(struct check_result));
 	struct cli_run run; /* the main thread's: per-file .mtpe.yaml, one checker per config */
 	mtpe_checker *chk = NULL;
-	if (!J.res || cli_run_init(&run, &common) < 0 || !(chk = cli_run_checker(&run, files[0]))) {
-		if (J.res)
-			cli_run_dispose(&run);
-		free(J.res);
-		free(files);
-		return EXIT_RUNTIME;
-	}
-	if (nfiles == 1 && jobs == 1) {
+	if (J.res && nfiles == 1 && jobs == 1) {
 		long nc = sysconf(_SC_NPROCESSORS_ONLN);
 		size_t want = jobs_given ? (size_t)jobs_given : (nc > 0 ? (size_t)nc : 1);
 		if (want > 1 && (J.extra = calloc(want - 1, sizeof(struct cli_run))))
 			for (size_t e = 0; e + 1 < want; e++)
 				if (cli_run_init(&J.extra[J.nextra], &common) == 0)
-					J.nextra++;
+					J.extra[J.nextra++].quiet = true; /* the main run reports the errors */
+		if (large_file(files[0]))
+			prefetch(&J); /* while the first checker is made */
+	}
+	if (!J.res || cli_run_init(&run, &common) < 0 || !(chk = cli_run_checker(&run, files[0]))) {
+		prefetch_join(&J, false);
+		if (J.res)
+			cli_run_dispose(&run);
+		free(J.res);
+		free(files);
+		return EXIT_RUNTIME;
 	}
 	pthread_mutex_init(&J.lock, NULL);
 	pthread_cond_init(&J.done, NULL);
