@@ -1962,14 +1962,36 @@ static uint32_t latin_lookalike(uint32_t cp)
 	return 0;
 }
 
+/* The first word ending after pos (words are in text order), or nwords. */
+static size_t word_after(const struct run *R, size_t pos)
+{
+	size_t lo = 0, hi = R->seg.nwords;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (R->seg.words[mid].end <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static void run_mixed_script(struct run *R, const struct rule *r)
 {
-	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
+	/* only a word with a non-ASCII byte can mix scripts: from one such byte to the next */
+	for (size_t at = R->from; !R->error;) {
+		at += ascii_run(R->t + at, R->n - at);
+		size_t i = at < R->n ? word_after(R, at) : R->seg.nwords;
+		if (i >= R->seg.nwords)
+			break;
 		const mtpe_word *w = &R->seg.words[i];
+		if (w->start > at) { /* not in a word ("“", "—"): the next byte */
+			at++;
+			continue;
+		}
+		at = w->end;
 		const char *s = R->t + w->start;
 		size_t n = w->end - w->start;
-		if (ascii_run(s, n) == n)
-			continue; /* one script */
 		bool latin = false, other = false, fixable = true;
 		for (size_t k = 0; k < n;) {
 			size_t l;
