@@ -1544,6 +1544,8 @@ mtpe_hint mtpe_hint_from_name(const char *name)
 		return MTPE_HINT_REPEATED_WORD;
 	if (!strcmp(name, "glued-capital"))
 		return MTPE_HINT_GLUED_CAPITAL;
+	if (!strcmp(name, "after-stop"))
+		return MTPE_HINT_AFTER_STOP;
 	return MTPE_HINT_NONE;
 }
 
@@ -1624,11 +1626,56 @@ static int hint_at(mtpe_hint h, const unsigned char *u, size_t from, size_t n, s
 	return 0;
 }
 
+/* The bytes after a stop a sentence's first letter may follow: blanks, line ends, quotes, ')'. */
+static size_t opener_len(const unsigned char *u, size_t i, size_t n)
+{
+	if (u[i] == ' ' || u[i] == '\n' || u[i] == '\r' || u[i] == '"' || u[i] == ')')
+		return 1;
+	if (i + 2 < n && u[i] == 0xE2 && u[i + 1] == 0x80 && (u[i + 2] == 0x9C || u[i + 2] == 0x9D || u[i + 2] == 0x99))
+		return 3; /* “ ” ’ */
+	return 0;
+}
+
+/* after-stop: the letter after the stop (or the text's start) at i - 1, if any, marked when in [ws, we]. */
+static int after_stop(const unsigned char *u, size_t n, size_t ws, size_t we, size_t i, mtpe_ac_range **r, size_t *nr,
+		      size_t *cap)
+{
+	size_t m = i, l;
+	while (m < n && m - i <= 6 && (l = opener_len(u, m, n)) > 0)
+		m += l;
+	if (m >= n || m < ws || m > we || m - i > 6 || !((u[m] >= 'a' && u[m] <= 'z') || u[m] >= 0x80))
+		return 0;
+	return add_range(r, nr, cap, m, m);
+}
+
+static int scan_after_stop(const unsigned char *u, size_t from, size_t n, size_t ws, size_t we, mtpe_ac_range **r,
+			   size_t *nr, size_t *cap)
+{
+	if (ws <= 7 && after_stop(u, n, ws, we, 0, r, nr, cap) < 0) /* the text's start, if it can reach the window */
+		return MTPE_ENOMEM;
+	/* a stop up to 7 bytes before the window may start a sentence in it */
+	size_t i = ws > from + 7 ? ws - 7 : from, end = we + 1 < n ? we + 1 : n;
+	for (; i + 8 <= end; i += 8) {
+		uint64_t x;
+		memcpy(&x, u + i, 8);
+		uint64_t m = bytes_eq(x, '.') | bytes_eq(x, '!') | bytes_eq(x, '?') | bytes_eq(x, '\n');
+		for (; m; m &= m - 1)
+			if (after_stop(u, n, ws, we, i + (size_t)(__builtin_ctzll(m) >> 3) + 1, r, nr, cap) < 0)
+				return MTPE_ENOMEM;
+	}
+	for (; i < end; i++)
+		if ((u[i] == '.' || u[i] == '!' || u[i] == '?' || u[i] == '\n') && after_stop(u, n, ws, we, i + 1, r, nr, cap) < 0)
+			return MTPE_ENOMEM;
+	return 0;
+}
+
 int mtpe_hint_scan(mtpe_hint h, const char *t, size_t from, size_t n, size_t ws, size_t we, mtpe_ac_range **r,
 		   size_t *nr, size_t *cap)
 {
 	const unsigned char *u = (const unsigned char *)t;
 	bool stop = false;
+	if (h == MTPE_HINT_AFTER_STOP)
+		return scan_after_stop(u, from, n, ws, we, r, nr, cap);
 	/*
 	 * The candidates (a space, a capital) found 8 bytes at a time. A match
 	 * starting by we may reach its space or capital after we: go on while

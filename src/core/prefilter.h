@@ -65,8 +65,17 @@ void mtpe_ac_hits_dispose(mtpe_ac_hits *hits);
  *  - glued-capital: an ASCII capital right after a lower-case ASCII or any
  *    non-ASCII character ("registeredHe"): a match starts in the run of such
  *    characters before it.
+ *  - after-stop: a lower-case ASCII letter or a non-ASCII character where a
+ *    sentence may start ("said. the"): after '.', '!', '?', a line end or the
+ *    text's start, and at most 6 bytes of spaces, line ends, '"', ')' and
+ *    curly quotes; a match starts there.
  */
-typedef enum mtpe_hint { MTPE_HINT_NONE = 0, MTPE_HINT_REPEATED_WORD, MTPE_HINT_GLUED_CAPITAL } mtpe_hint;
+typedef enum mtpe_hint {
+	MTPE_HINT_NONE = 0,
+	MTPE_HINT_REPEATED_WORD,
+	MTPE_HINT_GLUED_CAPITAL,
+	MTPE_HINT_AFTER_STOP
+} mtpe_hint;
 /* The hint called name, or MTPE_HINT_NONE if there is none. */
 mtpe_hint mtpe_hint_from_name(const char *name);
 /*

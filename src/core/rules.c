@@ -552,7 +552,7 @@ static int parse_rule(struct loader *L, yaml_node_t *m, struct rule *r)
 				return error;
 			if ((r->hint = (int)mtpe_hint_from_name(val)) == MTPE_HINT_NONE)
 				return fail_at(L->err, L->file, v, MTPE_EPARSE,
-					       "unknown prefilter '%s' (known: repeated-word, glued-capital)", val);
+					       "unknown prefilter '%s' (known: repeated-word, glued-capital, after-stop)", val);
 		} else if (!strcmp(key, "safe")) {
 			if (parse_bool(scalar(v), &r->safe) < 0)
 				return fail_at(L->err, L->file, v, MTPE_EPARSE, "'safe' takes true or false");

@@ -276,11 +276,20 @@ static void test_prefilter__built_in_scans(void **state)
 	size_t n = strlen(t);
 	assert_int_equal(mtpe_hint_from_name("repeated-word"), MTPE_HINT_REPEATED_WORD);
 	assert_int_equal(mtpe_hint_from_name("glued-capital"), MTPE_HINT_GLUED_CAPITAL);
+	assert_int_equal(mtpe_hint_from_name("after-stop"), MTPE_HINT_AFTER_STOP);
 	assert_int_equal(mtpe_hint_from_name("no-such-scan"), MTPE_HINT_NONE);
 	for (size_t w = 1; w <= n; w = w * 2 + 1) {
 		assert_int_equal(hint_covers(MTPE_HINT_REPEATED_WORD, repeated, t, n, w), 8);
 		assert_int_equal(hint_covers(MTPE_HINT_GLUED_CAPITAL, glued, t, n, w), 3);
 	}
+	/* a sentence's first letter, lower-case (the lookbehinds of CAP_SENTENCE_START_LOWERCASE) */
+	const char *after = "(?:(?<=[a-z]{2}\\. )|(?<=[a-z]{2}\\. [\xE2\x80\x9C\"])|(?<=[a-z]{2}\\.\\n)|(?<=\\n\\n)|"
+			    "(?<=[a-z]{2}\\.[\xE2\x80\x9D\"\xE2\x80\x99)] )|(?<=\\n[\xE2\x80\x9C\"])|(?<=^[\xE2\x80\x9C\"])|"
+			    "(?<=[.!?] )|^)\\p{Ll}";
+	const char *st = "\xE2\x80\x9Cwhy not? ok. \xE2\x80\x9Cthe end. it was.\n\nnew. \"so\" he said.\xE2\x80\x9D and so.) on\n"
+			 "the next. Capital here. \xC3\xA9t\xC3\xA9 was. \xC3\xA9t\xC3\xA9 came.\r\nlast. x";
+	for (size_t w = 1; w <= strlen(st); w = w * 2 + 1)
+		assert_int_equal(hint_covers(MTPE_HINT_AFTER_STOP, after, st, strlen(st), w), 11);
 	/* narrow: plain prose gets no range for repeated words, and one per glued capital */
 	const char *prose = "The minister said that the talks were over and the team went home.";
 	mtpe_ac_range *r = NULL;
