@@ -5,7 +5,6 @@
  */
 #include <stdarg.h>
 #include <strings.h>
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -247,7 +246,7 @@ static char *lower_dup(const char *s, size_t n, size_t *outlen)
 	if (!r)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		r[i] = (char)tolower((unsigned char)s[i]);
+		r[i] = (char)c_tolower((unsigned char)s[i]);
 	r[n] = '\0';
 	*outlen = n;
 	return r;
@@ -340,7 +339,7 @@ static void build_glossary_ac(mtpe_checker *c)
 			break;
 		}
 		for (char *p = lits[n]; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
+			*p = (char)c_tolower((unsigned char)*p);
 		n++;
 	}
 	char **const one[1] = { lits };
@@ -449,7 +448,7 @@ int mtpe_checker_new(mtpe_checker **out, const mtpe_checker_options *opts, mtpe_
 	const char *lang = opts->source_lang ? opts->source_lang : "ru";
 	if (*lang && strcmp(lang, "none") && strcmp(lang, "en")) {
 		for (const char *p = lang; *p; p++)
-			if (!islower((unsigned char)*p) || p - lang > 8) {
+			if (!c_islower((unsigned char)*p) || p - lang > 8) {
 				error = mtpe_error_set(err, MTPE_EINVAL, "bad source language '%s' (use a code like 'ru')", lang);
 				goto fail;
 			}
@@ -843,11 +842,11 @@ static bool in_list(const struct wordlist *l, const char *s, size_t n, bool case
 	}
 	char buf[128];
 	if (n < sizeof(buf) && ascii_run(s, n) == n) { /* ASCII lower-cases byte by byte: the signature is exact */
-		unsigned b = wordlist_sig((unsigned char)tolower((unsigned char)s[0]), (unsigned char)tolower((unsigned char)s[n - 1]), n);
+		unsigned b = wordlist_sig((unsigned char)c_tolower((unsigned char)s[0]), (unsigned char)c_tolower((unsigned char)s[n - 1]), n);
 		if (!(l->sig_lower[b >> 6] >> (b & 63) & 1))
 			return false;
 		for (size_t i = 0; i < n; i++)
-			buf[i] = (char)tolower((unsigned char)s[i]);
+			buf[i] = (char)c_tolower((unsigned char)s[i]);
 		return strmap_get(&l->lower, buf, n) != NULL;
 	}
 	size_t ln;
@@ -888,10 +887,10 @@ static bool dict_words(struct run *R, const char *s, size_t n)
 	size_t i = 0;
 	bool any = false;
 	while (i < n) {
-		while (i < n && !isalpha((unsigned char)s[i]) && (unsigned char)s[i] < 0x80)
+		while (i < n && !c_isalpha((unsigned char)s[i]) && (unsigned char)s[i] < 0x80)
 			i++;
 		size_t j = i;
-		while (j < n && (isalpha((unsigned char)s[j]) || (unsigned char)s[j] >= 0x80 || s[j] == '\''))
+		while (j < n && (c_isalpha((unsigned char)s[j]) || (unsigned char)s[j] >= 0x80 || s[j] == '\''))
 			j++;
 		if (j > i) {
 			any = true;
@@ -1117,7 +1116,7 @@ static void build_prefilter(mtpe_checker *c)
 static bool has_digit(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (isdigit((unsigned char)s[i]))
+		if (c_isdigit((unsigned char)s[i]))
 			return true;
 	return false;
 }
@@ -1135,7 +1134,7 @@ static bool ascii_lower(const char *s, size_t n, char *out, size_t cap)
 	if (n >= cap)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		out[i] = (char)tolower((unsigned char)s[i]);
+		out[i] = (char)c_tolower((unsigned char)s[i]);
 	out[n] = '\0';
 	return true;
 }
@@ -1148,13 +1147,13 @@ static bool is_transposition(const char *w, size_t n, char *const *sugg)
 			continue;
 		size_t d = 0, first = n;
 		for (size_t i = 0; i < n; i++)
-			if (tolower((unsigned char)w[i]) != tolower((unsigned char)sugg[k][i])) {
+			if (c_tolower((unsigned char)w[i]) != c_tolower((unsigned char)sugg[k][i])) {
 				if (first == n)
 					first = i;
 				d++;
 			}
-		if (d == 2 && first + 1 < n && tolower((unsigned char)w[first]) == tolower((unsigned char)sugg[k][first + 1]) &&
-		    tolower((unsigned char)w[first + 1]) == tolower((unsigned char)sugg[k][first]))
+		if (d == 2 && first + 1 < n && c_tolower((unsigned char)w[first]) == c_tolower((unsigned char)sugg[k][first + 1]) &&
+		    c_tolower((unsigned char)w[first + 1]) == c_tolower((unsigned char)sugg[k][first]))
 			return true;
 	}
 	return false;
@@ -1223,14 +1222,14 @@ static struct spell_verdict *verdict(struct run *R, const char *s, size_t n, enu
 static bool hyphen_compound_with_capital(const struct run *R, size_t s, size_t e)
 {
 	size_t a = s, b = e;
-	while (a > 0 && (isalpha((unsigned char)R->t[a - 1]) || R->t[a - 1] == '-'))
+	while (a > 0 && (c_isalpha((unsigned char)R->t[a - 1]) || R->t[a - 1] == '-'))
 		a--;
-	while (b < R->n && (isalpha((unsigned char)R->t[b]) || R->t[b] == '-'))
+	while (b < R->n && (c_isalpha((unsigned char)R->t[b]) || R->t[b] == '-'))
 		b++;
 	if (a == s && b == e)
 		return false;
 	for (size_t i = a; i < b; i++)
-		if (isupper((unsigned char)R->t[i]) && (i == a || R->t[i - 1] == '-'))
+		if (c_isupper((unsigned char)R->t[i]) && (i == a || R->t[i - 1] == '-'))
 			return true;
 	return false;
 }
@@ -1290,7 +1289,7 @@ static void run_spelling(struct run *R, const struct rule *r)
 		/* a word next to '.', '/', '@' or '\\' belongs to a path, domain or code */
 		if ((w->start > 0 && strchr("./\\@_", R->t[w->start - 1])) ||
 		    (w->start + n < R->n && strchr("/\\@_", R->t[w->start + n])) ||
-		    (w->start + n + 1 < R->n && R->t[w->start + n] == '.' && isalpha((unsigned char)R->t[w->start + n + 1])))
+		    (w->start + n + 1 < R->n && R->t[w->start + n] == '.' && c_isalpha((unsigned char)R->t[w->start + n + 1])))
 			continue;
 		char msg[256];
 		enum spell_kind kind = sv->kind;
@@ -1459,7 +1458,7 @@ static void collect_name_case(struct run *R, const struct rule *r, struct docsta
 		const mtpe_word *w = &R->seg.words[i];
 		const char *s = R->t + w->start;
 		size_t n = w->end - w->start;
-		if (w->kind != MTPE_WORD_LETTER || isupper((unsigned char)s[0]))
+		if (w->kind != MTPE_WORD_LETTER || c_isupper((unsigned char)s[0]))
 			continue;
 		/* cheap tests first: a capitalized title or given name before, or a hyphenated name part after */
 		bool ptitle = false, pgiven = false, next_part = false;
@@ -1467,15 +1466,15 @@ static void collect_name_case(struct run *R, const struct rule *r, struct docsta
 			const mtpe_word *p = &R->seg.words[i - 1];
 			const char *ps = R->t + p->start;
 			size_t pn = p->end - p->start;
-			if (isupper((unsigned char)ps[0])) {
+			if (c_isupper((unsigned char)ps[0])) {
 				ptitle = in_list(titles, ps, pn, true);
 				pgiven = in_list(given, ps, pn, true);
 			}
 		}
 		if (i + 1 < R->seg.nwords) {
 			const mtpe_word *q = &R->seg.words[i + 1];
-			next_part = isupper((unsigned char)R->t[q->start]) && (size_t)q->end + 1 < R->n && R->t[q->end] == '-' &&
-				    isalpha((unsigned char)R->t[q->end + 1]) && only_spaces_between(R, w->end, q->start);
+			next_part = c_isupper((unsigned char)R->t[q->start]) && (size_t)q->end + 1 < R->n && R->t[q->end] == '-' &&
+				    c_isalpha((unsigned char)R->t[q->end + 1]) && only_spaces_between(R, w->end, q->start);
 		}
 		if (!ptitle && !pgiven && !next_part)
 			continue;
@@ -1508,7 +1507,7 @@ static void collect_name_case(struct run *R, const struct rule *r, struct docsta
 		const mtpe_word *w = &R->seg.words[i], *p = &R->seg.words[i - 1];
 		const char *s = R->t + w->start, *ps = R->t + p->start;
 		size_t n = w->end - w->start, pn = p->end - p->start;
-		if (!isupper((unsigned char)s[0]) || !isupper((unsigned char)ps[0]) || !only_spaces_between(R, p->end, w->start))
+		if (!c_isupper((unsigned char)s[0]) || !c_isupper((unsigned char)ps[0]) || !only_spaces_between(R, p->end, w->start))
 			continue;
 		if (!in_list(given, ps, pn, true) && !in_list(titles, ps, pn, true))
 			continue;
@@ -1521,7 +1520,7 @@ static void collect_name_case(struct run *R, const struct rule *r, struct docsta
 		const mtpe_word *w = &R->seg.words[i];
 		const char *s = R->t + w->start;
 		size_t n = w->end - w->start;
-		if (w->kind != MTPE_WORD_LETTER || !islower((unsigned char)s[0]))
+		if (w->kind != MTPE_WORD_LETTER || !c_islower((unsigned char)s[0]))
 			continue;
 		if (!in_list(sur, s, n, false) || shape_of(s, n) != SHAPE_LOWER || word_in(s, n, modal_words))
 			continue; /* the list first: it rejects most words from one bit */
@@ -1621,12 +1620,12 @@ static void collect_variant_mix(struct run *R, struct docstats *st)
 			continue;
 		char low[64];
 		const char *t = R->t + w->start;
-		unsigned b = variant_sig((unsigned char)tolower((unsigned char)t[0]), (unsigned char)tolower((unsigned char)t[1]),
-					 (unsigned char)tolower((unsigned char)t[n - 1]), n);
+		unsigned b = variant_sig((unsigned char)c_tolower((unsigned char)t[0]), (unsigned char)c_tolower((unsigned char)t[1]),
+					 (unsigned char)c_tolower((unsigned char)t[n - 1]), n);
 		if (!(R->c->variant_sig[b >> 6] >> (b & 63) & 1))
 			continue; /* not a variant word (tolower only changes ASCII: the signature is exact) */
 		for (size_t k = 0; k < n; k++)
-			low[k] = (char)tolower((unsigned char)t[k]);
+			low[k] = (char)c_tolower((unsigned char)t[k]);
 		void **us = strmap_get(&R->c->gb2us, low, n); /* the word is GB */
 		void **gb = us ? NULL : strmap_get(&R->c->us2gb, low, n); /* the word is US */
 		if (!us && !gb)
@@ -1677,12 +1676,12 @@ static size_t name_key(const char *w, size_t n, char *key, size_t cap)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < n && k + 2 < cap; i++) {
-		char c = (char)tolower((unsigned char)w[i]);
-		char d = i + 1 < n ? (char)tolower((unsigned char)w[i + 1]) : 0;
+		char c = (char)c_tolower((unsigned char)w[i]);
+		char d = i + 1 < n ? (char)c_tolower((unsigned char)w[i + 1]) : 0;
 		if (c == 'k' && d == 's') {
 			key[k++] = 'x';
 			i++;
-		} else if (c == 'y' && (d == 'o' || d == 'e') && (i == 0 || strchr("aeiouy", tolower((unsigned char)w[i - 1])))) {
+		} else if (c == 'y' && (d == 'o' || d == 'e') && (i == 0 || strchr("aeiouy", c_tolower((unsigned char)w[i - 1])))) {
 			key[k++] = 'e';
 			i++;
 		} else if (c == 'y' && d == 'o') {
@@ -1695,7 +1694,7 @@ static size_t name_key(const char *w, size_t n, char *key, size_t cap)
 	/* endings */
 	while (k > 1 && strchr("iy", key[k - 1]))
 		k--;
-	if (k > 1 && key[k - 1] == 'e' && n > 2 && strchr("iy", tolower((unsigned char)w[n - 1])))
+	if (k > 1 && key[k - 1] == 'e' && n > 2 && strchr("iy", c_tolower((unsigned char)w[n - 1])))
 		k--; /* -ei / -ey */
 	key[k] = '\0';
 	return k >= 3 ? k : 0;
@@ -1711,7 +1710,7 @@ static void collect_name_variants(struct run *R, struct docstats *st)
 		const mtpe_word *w = &R->seg.words[i];
 		const char *s = R->t + w->start;
 		size_t n = w->end - w->start;
-		if (w->kind != MTPE_WORD_LETTER || n < 4 || n > 40 || !isupper((unsigned char)s[0]) || shape_of(s, n) != SHAPE_TITLE)
+		if (w->kind != MTPE_WORD_LETTER || n < 4 || n > 40 || !c_isupper((unsigned char)s[0]) || shape_of(s, n) != SHAPE_TITLE)
 			continue;
 		struct nocc o = { w->start, w->end };
 		void **f = strmap_get(&st->formix, s, n);
@@ -2170,7 +2169,7 @@ static void run_rules(struct run *R, int which)
 	size_t nlow = R->n - R->from;
 	if (!prefilter && nlow <= SHORT_TEXT && allowed && (low = mtpe_malloc(nlow + 1)) != NULL) {
 		for (size_t i = 0; i < nlow; i++)
-			low[i] = (char)tolower((unsigned char)R->t[R->from + i]);
+			low[i] = (char)c_tolower((unsigned char)R->t[R->from + i]);
 		low[nlow] = '\0';
 	}
 	for (size_t ws = R->from, we; ws < R->n && !R->error; ws = we) {

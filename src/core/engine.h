@@ -60,6 +60,20 @@ enum builtin {
 	BUILTIN_SRC_NEGATION, BUILTIN_SRC_GLOSSARY
 };
 
+/*
+ * ASCII character classes for the checks: the same in every locale (ctype's
+ * follow the user's, and in a Latin-1 locale call bytes of UTF-8 letters
+ * letters), and inline.
+ */
+static inline int c_isupper(int c) { return c >= 'A' && c <= 'Z'; }
+static inline int c_islower(int c) { return c >= 'a' && c <= 'z'; }
+static inline int c_isalpha(int c) { return c_isupper(c) || c_islower(c); }
+static inline int c_isdigit(int c) { return c >= '0' && c <= '9'; }
+static inline int c_isalnum(int c) { return c_isalpha(c) || c_isdigit(c); }
+static inline int c_isspace(int c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+static inline int c_tolower(int c) { return c_isupper(c) ? c + 32 : c; }
+static inline int c_toupper(int c) { return c_islower(c) ? c - 32 : c; }
+
 /* How every rule pattern is compiled (rules.c at load, check.c on first use). */
 #define MTPE_RULE_PCRE2_OPTIONS (PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT)
 
