@@ -25,6 +25,10 @@ struct req {
 	size_t width;
 	size_t *p;
 	char **x; /* x[i]: strlen(s[i]) bytes, each the byte the text must have there or 0 (any case); NULL: all 0 */
+	bool measured; /* minlen is known (req_measure) */
+	bool costed;   /* hits and cost are known (req_costed) */
+	size_t minlen;
+	double hits, cost;
 };
 
 /* Saturating width arithmetic: anything past 1 MiB counts as unbounded. */
@@ -64,6 +68,7 @@ static size_t req_pre(const struct req *r, size_t i)
 static void req_add_pre(struct req *r, size_t c)
 {
 	r->pre = w_add(c, r->pre);
+	r->measured = r->costed = false;
 	if (c == UNB) {
 		free(r->p);
 		r->p = NULL;
@@ -141,47 +146,46 @@ static double common_hits(const char *s)
 		b--;
 	if (a == b)
 		return 0;
+	if (b - a > 6)
+		return 0; /* longer than any of them */
 	for (size_t i = 0; i < sizeof(common_words) / sizeof(common_words[0]); i++)
-		if (strlen(common_words[i].w) == b - a && !memcmp(common_words[i].w, s + a, b - a))
+		if (common_words[i].w[0] == s[a] && !strncmp(common_words[i].w, s + a, b - a) && !common_words[i].w[b - a])
 			/* without a space after it, also the start of longer words ("the": "there", "them") */
 			return common_words[i].share / 6 * (b == n ? 1.5 : 1);
 	return 0;
 }
 
-/* Expected hits per byte of text of r's literals. */
-static double req_hits(const struct req *r)
+/* How often one string is expected per byte of text. */
+static double string_hits(const char *str)
 {
-	double hits = 0;
-	for (size_t i = 0; i < r->n; i++) {
-		double common = common_hits(r->s[i]);
-		if (common > 0) {
-			hits += common;
-			continue;
-		}
-		double p = 1;
-		unsigned char prev = 0;
-		size_t high = 0;
-		for (const unsigned char *c = (const unsigned char *)r->s[i]; *c; c++) {
-			p *= byte_freq(*c, prev, high);
-			high = *c >= 0x80 ? high + 1 : 0;
-			prev = *c;
-		}
-		hits += p > 1e-5 ? p : 1e-5; /* no word is that rare */
+	double common = common_hits(str);
+	if (common > 0)
+		return common;
+	double p = 1;
+	unsigned char prev = 0;
+	size_t high = 0;
+	for (const unsigned char *c = (const unsigned char *)str; *c; c++) {
+		p *= byte_freq(*c, prev, high);
+		high = *c >= 0x80 ? high + 1 : 0;
+		prev = *c;
 	}
-	return hits;
+	return p > 1e-5 ? p : 1e-5; /* no word is that rare */
 }
 
-/* Expected hits per byte, times the bytes each hit makes the regex run over. */
-static double req_cost(const struct req *r)
+/*
+ * Expected hits per byte of text of r's literals, and those times the bytes
+ * each hit makes the regex run over (from where the match may start: a line
+ * may be a paragraph), plus a call's worth.
+ */
+static void req_weigh(const struct req *r, double *hits, double *cost)
 {
-	/* a hit costs a call, then the bytes from where the match may start (a line: a paragraph, maybe) */
-	double cost = 0;
+	*hits = *cost = 0;
 	for (size_t i = 0; i < r->n; i++) {
-		struct req one = { false, r->s + i, 1, req_pre(r, i), 0, NULL, NULL };
-		size_t reach = one.pre == UNB || one.pre > 400 ? 400 : one.pre;
-		cost += req_hits(&one) * (double)(reach + 40);
+		double h = string_hits(r->s[i]);
+		size_t pre = req_pre(r, i), reach = pre == UNB || pre > 400 ? 400 : pre;
+		*hits += h;
+		*cost += h * (double)(reach + 40);
 	}
-	return cost;
 }
 
 /* One-byte literals are worth a prefilter only when they are punctuation that most lines lack. */
@@ -196,19 +200,40 @@ static bool rare_literals(const struct req *r)
 /*
  * Better = a literal nearer the match start (its ranges are a few bytes, not a
  * line) if it is not much shorter; then the longer shortest literal; then the
- * rarer by req_cost (",a" over "a,"); then fewer literals. Single letters or
+ * rarer by req_weigh (",a" over "a,"); then fewer literals. Single letters or
  * digits are no better than nothing: they are in every line.
  */
-static bool req_better(const struct req *a, const struct req *b)
+static void req_measure(struct req *r)
 {
-	bool ua = a->any || (req_minlen(a) == 1 && !rare_literals(a));
-	bool ub = b->any || (req_minlen(b) == 1 && !rare_literals(b));
+	if (r->measured || r->any)
+		return;
+	r->minlen = req_minlen(r);
+	r->measured = true;
+}
+
+/* Only when two candidates are weighed (most patterns offer one): hits and cost, once. */
+static void req_costed(struct req *r)
+{
+	if (r->costed || r->any)
+		return;
+	req_weigh(r, &r->hits, &r->cost);
+	r->costed = true;
+}
+
+static bool req_better(struct req *a, struct req *b)
+{
+	req_measure(a);
+	req_measure(b);
+	bool ua = a->any || (a->minlen == 1 && !rare_literals(a));
+	bool ub = b->any || (b->minlen == 1 && !rare_literals(b));
 	if (ua || ub)
 		return !ua && ub;
-	double ca = req_cost(a), cb = req_cost(b);
+	req_costed(a);
+	req_costed(b);
+	double ca = a->cost, cb = b->cost;
 	if (ca > 4 * cb || cb > 4 * ca) /* far apart: "the " at the start or " year" later on */
 		return ca < cb;
-	size_t la = req_minlen(a), lb = req_minlen(b);
+	size_t la = a->minlen, lb = b->minlen;
 	if (a->pre != b->pre) { /* the nearer one (unbounded is farthest) */
 		const struct req *nearer = a->pre < b->pre ? a : b;
 		size_t lnearer = nearer == a ? la : lb, lother = nearer == a ? lb : la;
@@ -313,7 +338,9 @@ struct member {
 
 struct seq {
 	struct req best;
-	struct alt *run; /* the current literal run: RUN_ALTS slots */
+	struct alt *run; /* the current literal run (at most RUN_ALTS strings) */
+	struct alt *spare; /* the other buffer, where a class multiplies the run */
+	size_t cap_run, cap_spare;
 	size_t nrun;
 	bool oom;
 	size_t w;       /* at most how many bytes the sequence has matched so far */
@@ -355,24 +382,15 @@ static void flush(struct seq *S)
 {
 	if (S->nrun) {
 		struct req r = { false, mtpe_calloc(S->nrun, sizeof(char *)), 0, S->run_pre, 0, NULL,
-				 mtpe_calloc(S->nrun, sizeof(char *)) };
+				 mtpe_calloc(S->nrun, sizeof(char *)), false, false, 0, 0, 0 };
 		if (!r.s || !r.x) {
 			free(r.s);
 			free(r.x);
 			S->oom = true;
 		} else {
+			/* (the strings differ: members of a class differ, and so do their products) */
 			for (size_t i = 0; i < S->nrun && !S->oom; i++) {
 				const struct alt *a = &S->run[i];
-				size_t j = 0;
-				while (j < r.n && !(strlen(r.s[j]) == a->len && !memcmp(r.s[j], a->s, a->len)))
-					j++;
-				if (j < r.n) { /* the same letters in another case: either will do */
-					if (r.x[j] && memcmp(r.x[j], a->x, a->len)) {
-						free(r.x[j]);
-						r.x[j] = NULL;
-					}
-					continue;
-				}
 				if (!(r.s[r.n] = mtpe_strndup(a->s, a->len)))
 					S->oom = true;
 				else
@@ -384,7 +402,8 @@ static void flush(struct seq *S)
 				offer(S, &r);
 		}
 		if (S->nrun > 1 && S->tlen && !S->oom) {
-			struct req t = { false, mtpe_malloc(sizeof(char *)), 1, S->tail_pre, 0, NULL, mtpe_calloc(1, sizeof(char *)) };
+			struct req t = { false, mtpe_malloc(sizeof(char *)), 1, S->tail_pre, 0, NULL, mtpe_calloc(1, sizeof(char *)),
+					 false, false, 0, 0, 0 };
 			if (!t.s || !t.x || !(t.s[0] = mtpe_strndup(S->tail, S->tlen))) {
 				free(t.s);
 				free(t.x);
@@ -413,15 +432,27 @@ static void tail_add(struct seq *S, const struct member *m, size_t nm)
 	S->tlen += m[0].len;
 }
 
+/* Room for n strings in *a (most runs are one string: they start small). */
+static bool alts_room(struct seq *S, struct alt **a, size_t *cap, size_t n)
+{
+	if (n <= *cap)
+		return true;
+	size_t nc = n < 4 ? 4 : n;
+	struct alt *na = mtpe_realloc(*a, nc * sizeof(**a));
+	if (!na) {
+		S->oom = true;
+		return false;
+	}
+	*a = na;
+	*cap = nc;
+	return true;
+}
+
 /* Starts a run with the members (run_pre = S->w). */
 static void run_start(struct seq *S, const struct member *m, size_t nm)
 {
-	if (!nm || nm > RUN_ALTS)
+	if (!nm || nm > RUN_ALTS || !alts_room(S, &S->run, &S->cap_run, nm))
 		return;
-	if (!S->run && !(S->run = mtpe_malloc(RUN_ALTS * sizeof(*S->run)))) {
-		S->oom = true;
-		return;
-	}
 	for (size_t i = 0; i < nm; i++) {
 		memcpy(S->run[i].s, m[i].s, m[i].len);
 		memcpy(S->run[i].x, m[i].x, m[i].len);
@@ -475,11 +506,19 @@ static void run_add(struct seq *S, const struct member *m, size_t nm)
 		run_add(S, m, nm);
 		return;
 	}
-	struct alt *na = mtpe_malloc(RUN_ALTS * sizeof(*na));
-	if (!na) {
-		S->oom = true;
+	if (nm == 1) { /* a literal character: on the end of each, in place */
+		for (size_t i = 0; i < S->nrun; i++) {
+			struct alt *a = &S->run[i];
+			memcpy(a->s + a->len, m[0].s, m[0].len);
+			memcpy(a->x + a->len, m[0].x, m[0].len);
+			a->len = (unsigned char)(a->len + m[0].len);
+		}
+		tail_add(S, m, nm);
 		return;
 	}
+	if (!alts_room(S, &S->spare, &S->cap_spare, S->nrun * nm))
+		return;
+	struct alt *na = S->spare;
 	size_t k = 0;
 	for (size_t i = 0; i < S->nrun; i++)
 		for (size_t j = 0; j < nm; j++) {
@@ -489,8 +528,11 @@ static void run_add(struct seq *S, const struct member *m, size_t nm)
 			na[k].len = (unsigned char)(na[k].len + m[j].len);
 			k++;
 		}
-	free(S->run);
+	S->spare = S->run;
 	S->run = na;
+	size_t c = S->cap_spare;
+	S->cap_spare = S->cap_run;
+	S->cap_run = c;
 	S->nrun = k;
 	tail_add(S, m, nm);
 }
@@ -1013,6 +1055,7 @@ static struct req parse_seq(struct parser *P)
 	}
 	flush(&S);
 	free(S.run);
+	free(S.spare);
 	if (S.inl && !P->fail)
 		P->fail = true; /* an inline group left open: be safe */
 	P->oom |= S.oom;
@@ -1022,7 +1065,7 @@ static struct req parse_seq(struct parser *P)
 
 static struct req parse_alt(struct parser *P)
 {
-	struct req all = { false, NULL, 0, 0, 0, NULL, NULL };
+	struct req all = { false, NULL, 0, 0, 0, NULL, NULL, false, false, 0, 0, 0 };
 	size_t width = 0, pre = 0;
 	for (;;) {
 		struct req b = parse_seq(P);
@@ -1106,7 +1149,7 @@ int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t 
 	}
 	/* literals found every hundred bytes or so ("a " ... "z ", "in", "on"...) would only add work */
 	if (P.fail || P.p != P.end || r.any || req_minlen(&r) < 1 || (req_minlen(&r) == 1 && !rare_literals(&r)) ||
-	    req_hits(&r) > .02) {
+	    (req_costed(&r), r.hits > .02)) {
 		req_free(&r);
 		return 0;
 	}
