@@ -2344,6 +2344,119 @@ static void *par_worker(void *arg)
 	return NULL;
 }
 
+/* The document-level rules' decisions: one job per rule, in up to n threads (one checker each). */
+struct gjob {
+	struct run G;
+	mtpe_findings fs;
+	size_t g;         /* which of P->global */
+	struct docstats *sts;
+};
+
+struct gpool {
+	pthread_mutex_t lock;
+	size_t next, njobs;
+	struct gjob *jobs;
+	const struct par *P;
+	size_t nk;
+};
+
+static void finish_one(struct gjob *j, mtpe_checker *c, const struct par *P, size_t nk)
+{
+	const struct rule *r = &c->rules[P->global[j->g]];
+	j->G.c = c;
+	double t0 = clock_if_timing(c);
+	for (size_t i = 0; i < nk; i++)
+		j->sts[i] = P->k[i].st[j->g];
+	switch (r->builtin) {
+	case BUILTIN_NAME_CASE: finish_name_case(&j->G, r, j->sts, nk); break;
+	case BUILTIN_VARIANT_MIX: finish_variant_mix(&j->G, r, j->sts, nk); break;
+	case BUILTIN_NAME_VARIANTS: finish_name_variants(&j->G, r, j->sts, nk); break;
+	default: break;
+	}
+	rule_timed(c, &c->rules[P->global[j->g]], t0);
+}
+
+struct gthread {
+	struct gpool *pool;
+	mtpe_checker *c;
+};
+
+static void *finish_worker(void *arg)
+{
+	struct gthread *T = arg;
+	struct gpool *G = T->pool;
+	for (;;) {
+		pthread_mutex_lock(&G->lock);
+		size_t j = G->next < G->njobs ? G->next++ : G->njobs;
+		pthread_mutex_unlock(&G->lock);
+		if (j >= G->njobs)
+			break;
+		finish_one(&G->jobs[j], T->c, G->P, G->nk);
+	}
+	return NULL;
+}
+
+/*
+ * Decides the document-level rules (P->global) from the pieces' stats, each
+ * rule in a job of its own, the jobs shared by up to n threads; their
+ * findings go to gfs in the rules' order, as from one thread.
+ */
+static int finish_globals(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, const mtpe_region *reg, size_t len,
+			  const struct par *P, mtpe_findings *gfs)
+{
+	size_t nk = P->nk;
+	struct gpool pool;
+	memset(&pool, 0, sizeof(pool));
+	pool.P = P;
+	pool.nk = nk;
+	pool.njobs = P->nglobal;
+	pool.jobs = mtpe_calloc(pool.njobs ? pool.njobs : 1, sizeof(*pool.jobs));
+	int error = pool.jobs ? 0 : MTPE_ENOMEM;
+	for (size_t g = 0; g < pool.njobs && !error; g++) {
+		struct gjob *j = &pool.jobs[g];
+		j->g = g;
+		j->fs = (mtpe_findings)MTPE_FINDINGS_INIT;
+		run_init(&j->G, cs[0], doc, reg, 0, len, &j->fs);
+		if (!(j->sts = mtpe_calloc(nk ? nk : 1, sizeof(*j->sts))))
+			error = MTPE_ENOMEM;
+	}
+	if (!error) {
+		if (n > pool.njobs)
+			n = pool.njobs;
+		pthread_mutex_init(&pool.lock, NULL);
+		struct gthread T[MAX_THREADS];
+		pthread_t th[MAX_THREADS];
+		bool started[MAX_THREADS] = { false };
+		for (size_t i = 0; i < n; i++) {
+			T[i].pool = &pool;
+			T[i].c = cs[i];
+		}
+		for (size_t i = 1; i < n; i++)
+			started[i] = pthread_create(&th[i], NULL, finish_worker, &T[i]) == 0;
+		if (n)
+			finish_worker(&T[0]);
+		for (size_t i = 1; i < n; i++)
+			if (started[i])
+				pthread_join(th[i], NULL);
+		pthread_mutex_destroy(&pool.lock);
+	}
+	for (size_t g = 0; g < pool.njobs && pool.jobs; g++) {
+		struct gjob *j = &pool.jobs[g];
+		if (j->G.error && !error)
+			error = j->G.error;
+		for (size_t f = 0; !error && f < j->fs.len; f++)
+			if (mtpe_findings_push(gfs, &j->fs.items[f]) < 0)
+				error = MTPE_ENOMEM;
+		if (!error)
+			j->fs.len = 0; /* moved */
+		mtpe_findings_dispose(&j->fs);
+		run_dispose(&j->G);
+		free(j->sts);
+	}
+	free(pool.jobs);
+	return error < 0 ? error : 0;
+}
+
 /*
  * Checks one region: pieces in n threads (n checkers built from the same
  * options), then the document-level rules over the gathered stats. The
@@ -2436,23 +2549,9 @@ static int check_region(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, 
 	struct run G;
 	run_init(&G, c0, doc, reg, 0, len, &gfs);
 	if (!error) {
-		struct docstats *sts = mtpe_calloc(nk, sizeof(*sts));
 		strmap capset = { 0 };
-		if (!sts)
-			error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
-		for (size_t g = 0; g < P.nglobal && !error; g++) {
-			const struct rule *r = &c0->rules[global[g]];
-			double t0 = clock_if_timing(c0);
-			for (size_t i = 0; i < nk; i++)
-				sts[i] = P.k[i].st[g];
-			switch (r->builtin) {
-			case BUILTIN_NAME_CASE: finish_name_case(&G, r, sts, nk); break;
-			case BUILTIN_VARIANT_MIX: finish_variant_mix(&G, r, sts, nk); break;
-			case BUILTIN_NAME_VARIANTS: finish_name_variants(&G, r, sts, nk); break;
-			default: break;
-			}
-			rule_timed(c0, &c0->rules[global[g]], t0);
-		}
+		if (finish_globals(cs, n, doc, reg, len, &P, &gfs) < 0)
+			G.error = MTPE_ENOMEM;
 		if (P.keep_sentences && !error && !G.error) {
 			/* document-level pattern rules: each piece again, with the document's capitalized words */
 			for (size_t i = 0; i < nk && !G.error; i++)
@@ -2476,7 +2575,6 @@ static int check_region(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, 
 		if (G.error && !error)
 			error = run_error(c0, err, G.error);
 		strmap_dispose(&capset, NULL);
-		free(sts);
 	}
 	/* all findings into out, which grows once to the exact size */
 	size_t total = out->len + gfs.len;
