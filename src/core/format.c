@@ -11,6 +11,14 @@
 int mtpe_json_escape(mtpe_buf *b, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		size_t j = i; /* a run that needs no escape goes in as it is */
+		while (j < n && (unsigned char)s[j] >= 0x20 && s[j] != '"' && s[j] != '\\')
+			j++;
+		if (j > i) {
+			mtpe_buf_put(b, s + i, j - i);
+			i = j - 1;
+			continue;
+		}
 		unsigned char c = (unsigned char)s[i];
 		switch (c) {
 		case '"': mtpe_buf_puts(b, "\\\""); break;
