@@ -368,7 +368,14 @@ int cmd_check(int argc, char **argv)
 	J.res = calloc(nfiles, sizeof(struct check_result));
 	struct cli_run run; /* the main thread's: per-file .mtpe.yaml, one checker per config */
 	mtpe_checker *chk = NULL;
-	if (J.res && nfiles == 1 && jobs == 1) {
+	if (!J.res || cli_run_init(&run, &common) < 0) {
+		if (J.res)
+			cli_run_dispose(&run);
+		free(J.res);
+		free(files);
+		return EXIT_RUNTIME;
+	}
+	if (nfiles == 1 && jobs == 1) {
 		long nc = sysconf(_SC_NPROCESSORS_ONLN);
 		size_t want = jobs_given ? (size_t)jobs_given : (nc > 0 ? (size_t)nc : 1);
 		if (want > 1 && (J.extra = calloc(want - 1, sizeof(struct cli_run))))
@@ -378,10 +385,12 @@ int cmd_check(int argc, char **argv)
 		if (large_file(files[0]))
 			prefetch(&J); /* while the first checker is made */
 	}
-	if (!J.res || cli_run_init(&run, &common) < 0 || !(chk = cli_run_checker(&run, files[0]))) {
+	if (!(chk = cli_run_checker(&run, files[0]))) {
 		prefetch_join(&J, false);
-		if (J.res)
-			cli_run_dispose(&run);
+		for (size_t e = 0; e < J.nextra; e++)
+			cli_run_dispose(&J.extra[e]);
+		free(J.extra);
+		cli_run_dispose(&run);
 		free(J.res);
 		free(files);
 		return EXIT_RUNTIME;
