@@ -349,6 +349,10 @@ struct seq {
 	char tail[RUN_LEN], tailx[RUN_LEN];
 	size_t tlen, tail_pre;
 	int inl;        /* groups being read inline (no alternation, no quantifier) */
+	/* lookaheads read inline: their text continues the run; after them the match goes on from where they stand */
+	int look_inl[8];
+	size_t look_w[8];
+	int nlook;
 	bool exact;     /* the pattern never ignores case: literal characters must be there as written */
 };
 
@@ -813,6 +817,10 @@ static struct req parse_seq(struct parser *P)
 	while (P->p < P->end && !P->fail) {
 		char c = *P->p;
 		if (c == ')' && S.inl) { /* the end of a group read inline */
+			if (S.nlook && S.look_inl[S.nlook - 1] == S.inl) { /* a lookahead's: back to where it stood */
+				flush(&S);
+				S.w = S.look_w[--S.nlook];
+			}
 			S.inl--;
 			P->p++;
 			continue;
@@ -874,6 +882,12 @@ static struct req parse_seq(struct parser *P)
 			P->p = g;
 			if (!skip && !positive_look && plain_group(g, P->end)) {
 				S.inl++; /* "(\d{1,2})" after ",": its items go on the run */
+				continue;
+			}
+			if (positive_look && !behind && S.nlook < 8 && plain_group(g, P->end)) {
+				/* "an(?= [bcd...])": the text after the match so far is there too, "an " */
+				S.look_w[S.nlook] = S.w;
+				S.look_inl[S.nlook++] = ++S.inl;
 				continue;
 			}
 			struct req inner = parse_alt(P);

@@ -99,6 +99,15 @@ static void test_prefilter__literals_and_their_distance(void **state)
 	for (size_t i = 0; i < l.n; i++)
 		assert_non_null(strstr(l.s[i], " year"));
 	drop(&l);
+	/* a lookahead's text follows the match so far: "an" then " " */
+	l = extract("\\b([aA])n(?= (?:[bcd]|y(?!tt))\\p{Ll}+\\b)");
+	assert_true(has(&l, "an ") && !has(&l, "an"));
+	assert_int_equal(l.pre, 0);
+	drop(&l);
+	/* after it, the match goes on from where it stands: "x" then "yz" is there, "w" is the next character */
+	l = extract("qx(?=yz)w");
+	assert_true(has(&l, "qxyz"));
+	drop(&l);
 	/* literals in nearly every line are no use */
 	l = extract("(?<![\\p{L}\\d])(?=\\p{Ll}{3,}+ )\\b(\\p{Ll}{3,}) \\1\\b");
 	assert_int_equal(l.n, 0);
