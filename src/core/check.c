@@ -2537,6 +2537,13 @@ static int check_region(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, 
 			if (started[i])
 				pthread_join(th[i], NULL);
 		pthread_mutex_destroy(&P.lock);
+		/* a large text's words arrays are not needed again soon: they go before the findings are gathered */
+		for (size_t i = 0; i < n; i++)
+			if (cs[i]->spare_cap >= ((size_t)64 << 10)) {
+				free(cs[i]->spare_words);
+				cs[i]->spare_words = NULL;
+				cs[i]->spare_cap = 0;
+			}
 	}
 	for (size_t i = 0; i < nk && !error; i++)
 		if (P.k[i].error) {
