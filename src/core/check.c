@@ -2269,8 +2269,6 @@ struct piece {
  * gathered stats, in text order.
  */
 struct par {
-	pthread_mutex_t lock;
-	size_t next;
 	struct piece *k;
 	size_t nk;
 	const size_t *global;     /* indexes of the document-level rules */
@@ -2278,10 +2276,64 @@ struct par {
 	bool keep_sentences;      /* document-level pattern rules run at the end (sentence-start conditions) */
 };
 
-struct par_thread {
-	struct par *P;
+/*
+ * Runs job(arg, j, c) for each j < njobs, the jobs taken in turn by up to n
+ * threads (this one included), thread t with checker cs[t].
+ */
+typedef void pool_job(void *arg, size_t j, mtpe_checker *c);
+
+struct pool {
+	pthread_mutex_t lock;
+	size_t next, njobs;
+	pool_job *job;
+	void *arg;
+};
+
+struct pool_thread {
+	struct pool *pool;
 	mtpe_checker *c;
 };
+
+static void *pool_worker(void *arg)
+{
+	struct pool_thread *T = arg;
+	struct pool *Q = T->pool;
+	for (;;) {
+		pthread_mutex_lock(&Q->lock);
+		size_t j = Q->next < Q->njobs ? Q->next++ : Q->njobs;
+		pthread_mutex_unlock(&Q->lock);
+		if (j >= Q->njobs)
+			break;
+		Q->job(Q->arg, j, T->c);
+	}
+	return NULL;
+}
+
+static void run_pool(mtpe_checker *const *cs, size_t n, size_t njobs, pool_job *job, void *arg)
+{
+	struct pool Q = { .next = 0, .njobs = njobs, .job = job, .arg = arg };
+	struct pool_thread T[MAX_THREADS];
+	pthread_t th[MAX_THREADS];
+	bool started[MAX_THREADS] = { false };
+	if (n > njobs)
+		n = njobs;
+	if (n > MAX_THREADS)
+		n = MAX_THREADS;
+	if (!n)
+		return;
+	pthread_mutex_init(&Q.lock, NULL);
+	for (size_t i = 0; i < n; i++) {
+		T[i].pool = &Q;
+		T[i].c = cs[i];
+	}
+	for (size_t i = 1; i < n; i++)
+		started[i] = pthread_create(&th[i], NULL, pool_worker, &T[i]) == 0;
+	pool_worker(&T[0]);
+	for (size_t i = 1; i < n; i++)
+		if (started[i])
+			pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&Q.lock);
+}
 
 static void run_piece(struct par *P, struct piece *k, mtpe_checker *c)
 {
@@ -2329,19 +2381,10 @@ static void run_piece(struct par *P, struct piece *k, mtpe_checker *c)
 	}
 }
 
-static void *par_worker(void *arg)
+static void piece_job(void *arg, size_t j, mtpe_checker *c)
 {
-	struct par_thread *T = arg;
-	struct par *P = T->P;
-	for (;;) {
-		pthread_mutex_lock(&P->lock);
-		size_t j = P->next < P->nk ? P->next++ : P->nk;
-		pthread_mutex_unlock(&P->lock);
-		if (j >= P->nk)
-			break;
-		run_piece(P, &P->k[j], T->c);
-	}
-	return NULL;
+	struct par *P = arg;
+	run_piece(P, &P->k[j], c);
 }
 
 /* The document-level rules' decisions: one job per rule, in up to n threads (one checker each). */
@@ -2350,14 +2393,6 @@ struct gjob {
 	mtpe_findings fs;
 	size_t g;         /* which of P->global */
 	struct docstats *sts;
-};
-
-struct gpool {
-	pthread_mutex_t lock;
-	size_t next, njobs;
-	struct gjob *jobs;
-	const struct par *P;
-	size_t nk;
 };
 
 static void finish_one(struct gjob *j, mtpe_checker *c, const struct par *P, size_t nk)
@@ -2376,24 +2411,15 @@ static void finish_one(struct gjob *j, mtpe_checker *c, const struct par *P, siz
 	rule_timed(c, &c->rules[P->global[j->g]], t0);
 }
 
-struct gthread {
-	struct gpool *pool;
-	mtpe_checker *c;
+struct gjobs {
+	struct gjob *jobs;
+	const struct par *P;
 };
 
-static void *finish_worker(void *arg)
+static void finish_job(void *arg, size_t j, mtpe_checker *c)
 {
-	struct gthread *T = arg;
-	struct gpool *G = T->pool;
-	for (;;) {
-		pthread_mutex_lock(&G->lock);
-		size_t j = G->next < G->njobs ? G->next++ : G->njobs;
-		pthread_mutex_unlock(&G->lock);
-		if (j >= G->njobs)
-			break;
-		finish_one(&G->jobs[j], T->c, G->P, G->nk);
-	}
-	return NULL;
+	struct gjobs *G = arg;
+	finish_one(&G->jobs[j], c, G->P, G->P->nk);
 }
 
 /*
@@ -2404,44 +2430,21 @@ static void *finish_worker(void *arg)
 static int finish_globals(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, const mtpe_region *reg, size_t len,
 			  const struct par *P, mtpe_findings *gfs)
 {
-	size_t nk = P->nk;
-	struct gpool pool;
-	memset(&pool, 0, sizeof(pool));
-	pool.P = P;
-	pool.nk = nk;
-	pool.njobs = P->nglobal;
-	pool.jobs = mtpe_calloc(pool.njobs ? pool.njobs : 1, sizeof(*pool.jobs));
-	int error = pool.jobs ? 0 : MTPE_ENOMEM;
-	for (size_t g = 0; g < pool.njobs && !error; g++) {
-		struct gjob *j = &pool.jobs[g];
+	size_t nk = P->nk, njobs = P->nglobal;
+	struct gjobs G = { mtpe_calloc(njobs ? njobs : 1, sizeof(struct gjob)), P };
+	int error = G.jobs ? 0 : MTPE_ENOMEM;
+	for (size_t g = 0; g < njobs && !error; g++) {
+		struct gjob *j = &G.jobs[g];
 		j->g = g;
 		j->fs = (mtpe_findings)MTPE_FINDINGS_INIT;
 		run_init(&j->G, cs[0], doc, reg, 0, len, &j->fs);
 		if (!(j->sts = mtpe_calloc(nk ? nk : 1, sizeof(*j->sts))))
 			error = MTPE_ENOMEM;
 	}
-	if (!error) {
-		if (n > pool.njobs)
-			n = pool.njobs;
-		pthread_mutex_init(&pool.lock, NULL);
-		struct gthread T[MAX_THREADS];
-		pthread_t th[MAX_THREADS];
-		bool started[MAX_THREADS] = { false };
-		for (size_t i = 0; i < n; i++) {
-			T[i].pool = &pool;
-			T[i].c = cs[i];
-		}
-		for (size_t i = 1; i < n; i++)
-			started[i] = pthread_create(&th[i], NULL, finish_worker, &T[i]) == 0;
-		if (n)
-			finish_worker(&T[0]);
-		for (size_t i = 1; i < n; i++)
-			if (started[i])
-				pthread_join(th[i], NULL);
-		pthread_mutex_destroy(&pool.lock);
-	}
-	for (size_t g = 0; g < pool.njobs && pool.jobs; g++) {
-		struct gjob *j = &pool.jobs[g];
+	if (!error)
+		run_pool(cs, n, njobs, finish_job, &G);
+	for (size_t g = 0; g < njobs && G.jobs; g++) {
+		struct gjob *j = &G.jobs[g];
 		if (j->G.error && !error)
 			error = j->G.error;
 		for (size_t f = 0; !error && f < j->fs.len; f++)
@@ -2453,7 +2456,7 @@ static int finish_globals(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc
 		run_dispose(&j->G);
 		free(j->sts);
 	}
-	free(pool.jobs);
+	free(G.jobs);
 	return error < 0 ? error : 0;
 }
 
@@ -2522,21 +2525,7 @@ static int check_region(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, 
 	}
 	P.nk = nk;
 	if (!error) {
-		pthread_mutex_init(&P.lock, NULL);
-		struct par_thread T[MAX_THREADS];
-		pthread_t th[MAX_THREADS];
-		bool started[MAX_THREADS] = { false };
-		for (size_t i = 0; i < n; i++) {
-			T[i].P = &P;
-			T[i].c = cs[i];
-		}
-		for (size_t i = 1; i < n; i++)
-			started[i] = pthread_create(&th[i], NULL, par_worker, &T[i]) == 0;
-		par_worker(&T[0]);
-		for (size_t i = 1; i < n; i++)
-			if (started[i])
-				pthread_join(th[i], NULL);
-		pthread_mutex_destroy(&P.lock);
+		run_pool(cs, n, nk, piece_job, &P);
 		/* a large text's words arrays are not needed again soon: they go before the findings are gathered */
 		for (size_t i = 0; i < n; i++)
 			if (cs[i]->spare_cap >= ((size_t)64 << 10)) {
