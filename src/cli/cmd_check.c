@@ -185,44 +185,27 @@ static void run_one(struct check_jobs *J, struct cli_run *run, size_t i)
 	mtpe_checker *chk = NULL;
 	const mtpe_config *cfg = NULL;
 	mtpe_error_clear(&res->err);
+	/* file 0 of a one-file run may have been started on already (prefetch) */
+	bool pre = i == 0 && (J->pre_loading || J->pre_making);
+	int skip = cli_run_for(run, file, &chk, &cfg);
 	struct bg_load L;
 	struct bg_extra E;
-	bool loading, making;
-	if (i == 0 && (J->pre_loading || J->pre_making)) { /* started with the run */
-		int skip = cli_run_for(run, file, &chk, &cfg);
+	memset(&L, 0, sizeof(L));
+	E.n = 0;
+	bool loading = false, making = false;
+	if (pre) {
 		prefetch_join(J, true);
 		L = J->pre_load;
 		E = J->pre_extra;
 		loading = J->pre_loading;
 		making = J->pre_making;
 		J->pre_loading = J->pre_making = false;
-		if (skip) {
-			mtpe_doc_free(L.doc);
-			res->status = skip < 0 ? -1 : 1;
-			goto done;
-		}
-		goto loaded;
 	}
-	memset(&L, 0, sizeof(L));
-	L.file = file;
-	L.opts = &J->common->dopts;
-	E.J = J;
-	E.file = file;
-	E.n = 0;
-	bool big = large_file(file);
-	loading = big && pthread_create(&L.th, NULL, bg_load_doc, &L) == 0;
-	making = big && J->nextra && pthread_create(&E.th, NULL, bg_make_extras, &E) == 0;
-	int skip = cli_run_for(run, file, &chk, &cfg);
-	if (loading)
-		pthread_join(L.th, NULL);
-	if (making)
-		pthread_join(E.th, NULL);
 	if (skip) {
 		mtpe_doc_free(L.doc);
 		res->status = skip < 0 ? -1 : 1; /* errors were printed by cli_run_for */
 		goto done;
 	}
-loaded:
 	res->fail_on = cli_run_fail_on(cfg, J->fail_on_s);
 	if (!loading)
 		L.rc = mtpe_doc_load(&L.doc, file, &J->common->dopts, &L.err);

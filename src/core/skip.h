@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* The top-level domains a bare domain name must end with (keep with mtpe_skip_candidate). */
+/* The top-level domains a bare domain name must end with (mtpe_skip_candidate reads them too). */
 #define MTPE_SKIP_TLDS "com|org|net|ru|gov|edu|io|uk|de|fr|info|tv|kz|ua|by|ee|lv|lt|рф|рус"
 
 /* No match spans a line: none of its parts matches a line end. */
