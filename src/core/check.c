@@ -158,6 +158,9 @@ void mtpe_checker_free(mtpe_checker *c)
 		free(c->glossary_paths[i]);
 	free(c->glossary_paths);
 	strmap_dispose(&c->spell_cache, free_verdict);
+	strmap_dispose(&c->wform, NULL);
+	free(c->wf);
+	free(c->spare_wid);
 	if (c->glossary_re)
 		pcre2_code_free(c->glossary_re);
 	mtpe_ac_free(c->glossary_ac);
@@ -615,6 +618,8 @@ struct run {
 	bool borrowed;        /* seg and skip point into another run's arrays */
 	bool lazy_sentences;  /* seg has no sentences: sentence starts are found on demand (sf) */
 	mtpe_sentence_finder *sf;
+	uint32_t *wid;        /* the form (c->wf) of each word, once a word pass asked (word_forms) */
+	size_t widcap;
 };
 
 static bool overlaps_skip(const struct run *R, size_t s, size_t e)
@@ -1234,53 +1239,165 @@ static bool hyphen_compound_with_capital(const struct run *R, size_t s, size_t e
 	return false;
 }
 
+/* A word as spelling sees it: without a possessive 's / ’s and apostrophes at the end. */
+static size_t spell_trim(const char *s, size_t n)
+{
+	if (n > 3 && s[n - 1] == 's' && s[n - 2] == '\'')
+		n -= 2;
+	else if (n > 5 && s[n - 1] == 's' && !memcmp(s + n - 4, "\xE2\x80\x99", 3))
+		n -= 4;
+	while (n && (s[n - 1] == '\''))
+		n--;
+	return n;
+}
+
+/* The spelling verdict on a word (as written; spell_trim'med here), or NULL when out of memory. */
+static struct spell_verdict *form_verdict(struct run *R, const char *s, size_t n)
+{
+	n = spell_trim(s, n);
+	if (n < 2)
+		return &verdict_skip;
+	void **cached = strmap_get(&R->c->spell_cache, s, n);
+	if (cached)
+		return *cached;
+	enum case_shape sh0 = shape_of(s, n);
+	bool skip = has_digit(s, n) || memchr(s, '_', n) || memchr(s, '.', n) || /* codes, domain names */
+		    sh0 == SHAPE_UPPER || sh0 == SHAPE_MIXED;                      /* acronyms and codes */
+	for (size_t k = 0; k < n && !skip;) {
+		size_t l;
+		uint32_t cp = mtpe_utf8_decode(s + k, n - k, &l);
+		if (cp >= 0x250 && cp != 0x2019)
+			skip = true; /* other scripts: the script checks handle them */
+		k += l;
+	}
+	struct wordlist *abbrev = skip ? NULL : mtpe_rules__list(R->c, "abbrev-ru", NULL);
+	if (abbrev && in_list(abbrev, s, n, false))
+		skip = true; /* Russian abbreviations: the locale rules propose the fix */
+	if (!skip)
+		return verdict(R, s, n, sh0);
+	return strmap_put(&R->c->spell_cache, s, n, &verdict_skip) < 0 ? NULL : &verdict_skip;
+}
+
+/* ---- word forms: what the word passes learn about each distinct word ---- */
+
+/* The caches of facts and verdicts start again past this many forms (a text of countless distinct "words"). */
+#define WF_MAX_FORMS ((size_t)1 << 20)
+
+static void wforms_clear(mtpe_checker *c)
+{
+	strmap_dispose(&c->wform, NULL);
+	free(c->wf);
+	c->wf = NULL;
+	c->nwf = c->capwf = 0;
+	strmap_dispose(&c->spell_cache, free_verdict);
+}
+
+/* The form (index in c->wf) of each of the run's words, found once per run; NULL when out of memory. */
+static const uint32_t *word_forms(struct run *R)
+{
+	if (R->wid)
+		return R->wid;
+	mtpe_checker *c = R->c;
+	unsigned gen = c->speller ? mtpe_speller_generation(c->speller) : 0;
+	if (gen != c->speller_gen || c->nwf > WF_MAX_FORMS || c->spell_cache.used > WF_MAX_FORMS) {
+		wforms_clear(c); /* words were added to the speller (review), or the caches are huge */
+		c->speller_gen = gen;
+	}
+	size_t nw = R->seg.nwords;
+	uint32_t *wid = NULL;
+	if (c->spare_wid && c->spare_widcap >= nw) {
+		wid = c->spare_wid;
+		R->widcap = c->spare_widcap;
+		c->spare_wid = NULL;
+	} else if ((wid = mtpe_malloc((nw ? nw : 1) * sizeof(*wid))) != NULL) {
+		R->widcap = nw ? nw : 1;
+	}
+	if (!wid) {
+		R->error = MTPE_ENOMEM;
+		return NULL;
+	}
+	R->wid = wid;
+	for (size_t i = 0; i < nw; i++) {
+		const mtpe_word *w = &R->seg.words[i];
+		const char *s = R->t + w->start;
+		size_t n = w->end - w->start;
+		void **v = strmap_get(&c->wform, s, n);
+		if (v) {
+			wid[i] = (uint32_t)(uintptr_t)*v;
+			continue;
+		}
+		if (c->nwf + 1 >= c->capwf) {
+			size_t nc = c->capwf ? c->capwf * 2 : 1024;
+			struct wfacts *nf = mtpe_realloc(c->wf, nc * sizeof(*nf));
+			if (!nf) {
+				R->error = MTPE_ENOMEM;
+				return NULL;
+			}
+			c->wf = nf;
+			c->capwf = nc;
+		}
+		if (!c->nwf)
+			c->nwf = 1; /* 0 is no form */
+		struct wfacts *f = &c->wf[c->nwf];
+		memset(f, 0, sizeof(*f));
+		f->shape = (uint8_t)shape_of(s, n);
+		if (strmap_put(&c->wform, s, n, (void *)(uintptr_t)c->nwf) < 0) {
+			R->error = MTPE_ENOMEM;
+			return NULL;
+		}
+		wid[i] = (uint32_t)c->nwf++;
+	}
+	return wid;
+}
+
+static inline struct wfacts *form_of(const struct run *R, size_t i)
+{
+	return &R->c->wf[R->wid[i]];
+}
+
+static inline enum case_shape shape_at(const struct run *R, size_t i)
+{
+	return (enum case_shape)form_of(R, i)->shape;
+}
+
+/* Is the fact `bit` (WF_TITLE, WF_GIVEN, WF_SURNAME: in `list`; WF_DICT) true of word i? Learnt on first need. */
+static bool form_is(struct run *R, size_t i, unsigned bit, const struct wordlist *list)
+{
+	struct wfacts *f = form_of(R, i);
+	if (!(f->known & bit)) {
+		const char *s = R->t + R->seg.words[i].start;
+		size_t n = R->seg.words[i].end - R->seg.words[i].start;
+		bool v = bit == WF_DICT ? dict_words(R, s, n) : in_list(list, s, n, bit != WF_SURNAME);
+		f->known |= (uint16_t)bit;
+		if (v)
+			f->val |= (uint16_t)bit;
+	}
+	return f->val & bit;
+}
+
 static void run_spelling(struct run *R, const struct rule *r)
 {
 	mtpe_speller *sp = R->c->speller;
 	if (!sp)
 		return;
-	struct wordlist *abbrev = mtpe_rules__list(R->c, "abbrev-ru", NULL);
+	if (!word_forms(R))
+		return;
 	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
 		const mtpe_word *w = &R->seg.words[i];
 		if (w->kind != MTPE_WORD_LETTER)
 			continue;
-		const char *s = R->t + w->start;
-		size_t n = w->end - w->start;
-		/* trim a possessive 's / ’s and apostrophes at the edges */
-		if (n > 3 && s[n - 1] == 's' && s[n - 2] == '\'')
-			n -= 2;
-		else if (n > 5 && s[n - 1] == 's' && !memcmp(s + n - 4, "\xE2\x80\x99", 3))
-			n -= 4;
-		while (n && (s[n - 1] == '\''))
-			n--;
-		if (n < 2)
-			continue;
-		/* one look-up per word: the verdict on each distinct word, skips included, is cached */
-		void **cached = strmap_get(&R->c->spell_cache, s, n);
-		struct spell_verdict *sv = cached ? *cached : NULL;
-		if (!sv) {
-			enum case_shape sh0 = shape_of(s, n);
-			bool skip = has_digit(s, n) || memchr(s, '_', n) || memchr(s, '.', n) || /* codes, domain names */
-				    sh0 == SHAPE_UPPER || sh0 == SHAPE_MIXED;                      /* acronyms and codes */
-			for (size_t k = 0; k < n && !skip;) {
-				size_t l;
-				uint32_t cp = mtpe_utf8_decode(s + k, n - k, &l);
-				if (cp >= 0x250 && cp != 0x2019)
-					skip = true; /* other scripts: the script checks handle them */
-				k += l;
+		/* one verdict per distinct word, skips included */
+		struct wfacts *f = form_of(R, i);
+		if (!(f->known & WF_SPELL)) {
+			if (!(f->sv = form_verdict(R, R->t + w->start, w->end - w->start))) {
+				R->error = MTPE_ENOMEM;
+				return;
 			}
-			if (!skip && abbrev && in_list(abbrev, s, n, false))
-				skip = true; /* Russian abbreviations: the locale rules propose the fix */
-			if (skip) {
-				sv = &verdict_skip;
-				if (strmap_put(&R->c->spell_cache, s, n, sv) < 0) {
-					R->error = MTPE_ENOMEM;
-					return;
-				}
-			} else {
-				sv = verdict(R, s, n, sh0);
-			}
+			f->known |= WF_SPELL;
 		}
+		struct spell_verdict *sv = f->sv;
+		const char *s = R->t + w->start;
+		size_t n = spell_trim(s, w->end - w->start);
 		if (!sv || sv == &verdict_ok || sv == &verdict_skip || sv->kind == SPELL_OK)
 			continue;
 		enum case_shape sh = (enum case_shape)sv->shape;
@@ -1448,6 +1565,8 @@ static void collect_name_case(struct run *R, const struct rule *r, struct docsta
 			*sur = list_or_null(R->c, "surnames-english");
 	if (!titles || !given || !sur)
 		return;
+	if (!word_forms(R))
+		return;
 	bool *flagged = mtpe_calloc(R->seg.nwords ? R->seg.nwords : 1, sizeof(bool));
 	if (!flagged) {
 		R->error = MTPE_ENOMEM;
@@ -1463,12 +1582,9 @@ static void collect_name_case(struct run *R, const struct rule *r, struct docsta
 		/* cheap tests first: a capitalized title or given name before, or a hyphenated name part after */
 		bool ptitle = false, pgiven = false, next_part = false;
 		if (i > 0 && only_spaces_between(R, R->seg.words[i - 1].end, w->start)) {
-			const mtpe_word *p = &R->seg.words[i - 1];
-			const char *ps = R->t + p->start;
-			size_t pn = p->end - p->start;
-			if (c_isupper((unsigned char)ps[0])) {
-				ptitle = in_list(titles, ps, pn, true);
-				pgiven = in_list(given, ps, pn, true);
+			if (c_isupper((unsigned char)R->t[R->seg.words[i - 1].start])) {
+				ptitle = form_is(R, i - 1, WF_TITLE, titles);
+				pgiven = form_is(R, i - 1, WF_GIVEN, given);
 			}
 		}
 		if (i + 1 < R->seg.nwords) {
@@ -1478,21 +1594,18 @@ static void collect_name_case(struct run *R, const struct rule *r, struct docsta
 		}
 		if (!ptitle && !pgiven && !next_part)
 			continue;
-		if (shape_of(s, n) != SHAPE_LOWER)
+		if (shape_at(R, i) != SHAPE_LOWER)
 			continue;
-		bool surname = in_list(sur, s, n, false);
-		bool known = dict_words(R, s, n);
+		bool surname = form_is(R, i, WF_SURNAME, sur);
+		bool known = form_is(R, i, WF_DICT, NULL);
 		const char *why = NULL;
 		if ((surname || !known) && pgiven)
 			why = "after a given name";
 		else if ((surname || !known) && ptitle && !word_in(s, n, modal_words))
 			why = "after a title";
 		if (!why && surname && next_part && !sentence_start(R, w->start)) {
-			const mtpe_word *q = &R->seg.words[i + 1];
-			const char *qs = R->t + q->start;
-			size_t qn = q->end - q->start;
 			/* "moon Jae-in", "park Geun-hye": a capitalized, hyphenated name part follows */
-			if (shape_of(qs, qn) == SHAPE_TITLE && !dict_words(R, qs, qn))
+			if (shape_at(R, i + 1) == SHAPE_TITLE && !form_is(R, i + 1, WF_DICT, NULL))
 				why = "before the rest of a name";
 		}
 		if (why) {
@@ -1506,12 +1619,12 @@ static void collect_name_case(struct run *R, const struct rule *r, struct docsta
 	for (size_t i = 1; i < R->seg.nwords && !R->error; i++) {
 		const mtpe_word *w = &R->seg.words[i], *p = &R->seg.words[i - 1];
 		const char *s = R->t + w->start, *ps = R->t + p->start;
-		size_t n = w->end - w->start, pn = p->end - p->start;
+		size_t n = w->end - w->start;
 		if (!c_isupper((unsigned char)s[0]) || !c_isupper((unsigned char)ps[0]) || !only_spaces_between(R, p->end, w->start))
 			continue;
-		if (!in_list(given, ps, pn, true) && !in_list(titles, ps, pn, true))
+		if (!form_is(R, i - 1, WF_GIVEN, given) && !form_is(R, i - 1, WF_TITLE, titles))
 			continue;
-		if (shape_of(s, n) != SHAPE_TITLE || !in_list(sur, s, n, false))
+		if (shape_at(R, i) != SHAPE_TITLE || !form_is(R, i, WF_SURNAME, sur))
 			continue;
 		put_lower(R, &st->persons, s, n);
 	}
@@ -1522,8 +1635,8 @@ static void collect_name_case(struct run *R, const struct rule *r, struct docsta
 		size_t n = w->end - w->start;
 		if (w->kind != MTPE_WORD_LETTER || !c_islower((unsigned char)s[0]))
 			continue;
-		if (!in_list(sur, s, n, false) || shape_of(s, n) != SHAPE_LOWER || word_in(s, n, modal_words))
-			continue; /* the list first: it rejects most words from one bit */
+		if (!form_is(R, i, WF_SURNAME, sur) || shape_at(R, i) != SHAPE_LOWER || word_in(s, n, modal_words))
+			continue;
 		struct ncand c;
 		memset(&c, 0, sizeof(c));
 		c.start = w->start;
@@ -1611,30 +1724,46 @@ static char *match_case(const char *model, size_t mn, const char *repl)
 }
 
 /* variant-mix, in a piece: the words that have a counterpart in the other variety */
+/* Learns whether word form f (s, n bytes) is a variant word: f->other, f->gb. */
+static void learn_variant(const mtpe_checker *c, struct wfacts *f, const char *t, size_t n)
+{
+	f->known |= WF_VARIANT;
+	f->other = NULL;
+	if (n > 40 || n < 4)
+		return;
+	char low[64];
+	unsigned b = variant_sig((unsigned char)c_tolower((unsigned char)t[0]), (unsigned char)c_tolower((unsigned char)t[1]),
+				 (unsigned char)c_tolower((unsigned char)t[n - 1]), n);
+	if (!(c->variant_sig[b >> 6] >> (b & 63) & 1))
+		return; /* not a variant word (tolower only changes ASCII: the signature is exact) */
+	for (size_t k = 0; k < n; k++)
+		low[k] = (char)c_tolower((unsigned char)t[k]);
+	void **us = strmap_get(&c->gb2us, low, n); /* the word is GB */
+	void **gb = us ? NULL : strmap_get(&c->us2gb, low, n); /* the word is US */
+	if (!us && !gb)
+		return;
+	if (us && strmap_get(&c->us2gb, low, n))
+		return; /* the same spelling in both varieties */
+	f->other = us ? *us : *gb;
+	f->gb = us != NULL;
+}
+
 static void collect_variant_mix(struct run *R, struct docstats *st)
 {
+	if (!word_forms(R))
+		return;
 	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
 		const mtpe_word *w = &R->seg.words[i];
-		size_t n = w->end - w->start;
-		if (w->kind != MTPE_WORD_LETTER || n > 40 || n < 4)
+		if (w->kind != MTPE_WORD_LETTER)
 			continue;
-		char low[64];
-		const char *t = R->t + w->start;
-		unsigned b = variant_sig((unsigned char)c_tolower((unsigned char)t[0]), (unsigned char)c_tolower((unsigned char)t[1]),
-					 (unsigned char)c_tolower((unsigned char)t[n - 1]), n);
-		if (!(R->c->variant_sig[b >> 6] >> (b & 63) & 1))
-			continue; /* not a variant word (tolower only changes ASCII: the signature is exact) */
-		for (size_t k = 0; k < n; k++)
-			low[k] = (char)c_tolower((unsigned char)t[k]);
-		void **us = strmap_get(&R->c->gb2us, low, n); /* the word is GB */
-		void **gb = us ? NULL : strmap_get(&R->c->us2gb, low, n); /* the word is US */
-		if (!us && !gb)
+		struct wfacts *f = form_of(R, i);
+		if (!(f->known & WF_VARIANT))
+			learn_variant(R->c, f, R->t + w->start, w->end - w->start);
+		if (!f->other)
 			continue;
-		if (us && strmap_get(&R->c->us2gb, low, n))
-			continue; /* the same spelling in both varieties */
-		struct vhit h = { w->start, w->end, us ? *us : *gb, us != NULL };
+		struct vhit h = { w->start, w->end, f->other, f->gb };
 		PUSH_TO(R, st->vh, st->nvh, st->capvh, h);
-		if (us)
+		if (f->gb)
 			st->ngb++;
 		else
 			st->nus++;
@@ -1706,12 +1835,16 @@ static size_t name_key(const char *w, size_t n, char *key, size_t cap)
 /* name-variants, in a piece: capitalized words the dictionary lacks, as forms (first use, count) and occurrences */
 static void collect_name_variants(struct run *R, struct docstats *st)
 {
+	if (!word_forms(R))
+		return;
 	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
 		const mtpe_word *w = &R->seg.words[i];
 		const char *s = R->t + w->start;
 		size_t n = w->end - w->start;
-		if (w->kind != MTPE_WORD_LETTER || n < 4 || n > 40 || !c_isupper((unsigned char)s[0]) || shape_of(s, n) != SHAPE_TITLE)
+		if (w->kind != MTPE_WORD_LETTER || n < 4 || n > 40 || !c_isupper((unsigned char)s[0]) || shape_at(R, i) != SHAPE_TITLE)
 			continue;
+		if (form_is(R, i, WF_DICT, NULL))
+			continue; /* a common word, not a name */
 		struct nocc o = { w->start, w->end };
 		void **f = strmap_get(&st->formix, s, n);
 		if (f) {
@@ -1719,8 +1852,6 @@ static void collect_name_variants(struct run *R, struct docstats *st)
 			PUSH_TO(R, st->occ, st->nocc, st->capocc, o);
 			continue;
 		}
-		if (dict_words(R, s, n))
-			continue; /* a common word, not a name */
 		char key[64];
 		if (!name_key(s, n, key, sizeof(key)))
 			continue;
@@ -2217,6 +2348,8 @@ static void run_dispose(struct run *R)
 	mtpe_sentence_finder_close(R->sf);
 	R->sf = NULL;
 	strmap_dispose(&R->capset, NULL);
+	free(R->wid);
+	R->wid = NULL;
 }
 
 static void run_init(struct run *R, mtpe_checker *c, const mtpe_doc *doc, const mtpe_region *reg,
@@ -2374,6 +2507,12 @@ static void run_piece(struct par *P, struct piece *k, mtpe_checker *c)
 	k->R.seg.words = NULL;
 	k->R.seg.nwords = 0;
 	k->R.seg.capwords = 0;
+	if (k->R.wid) {
+		free(c->spare_wid);
+		c->spare_wid = k->R.wid;
+		c->spare_widcap = k->R.widcap;
+		k->R.wid = NULL;
+	}
 	if (!P->keep_sentences) {
 		free(k->R.seg.sentences);
 		k->R.seg.sentences = NULL;
@@ -2532,6 +2671,9 @@ static int check_region(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, 
 				free(cs[i]->spare_words);
 				cs[i]->spare_words = NULL;
 				cs[i]->spare_cap = 0;
+				free(cs[i]->spare_wid);
+				cs[i]->spare_wid = NULL;
+				cs[i]->spare_widcap = 0;
 			}
 	}
 	for (size_t i = 0; i < nk && !error; i++)

@@ -119,6 +119,27 @@ struct spell_verdict {
 	char **sugg;  /* NULL-terminated, may be NULL */
 };
 
+/*
+ * What the word passes ask about one distinct word form (its bytes as
+ * written), learnt on first need and kept per checker: the passes look a form
+ * up once per occurrence, not once per question.
+ */
+enum {
+	WF_SPELL = 1,     /* sv is set */
+	WF_VARIANT = 2,   /* other and gb are set */
+	WF_TITLE = 4,     /* in the "titles" list, as written */
+	WF_GIVEN = 8,     /* in the "given-names" list, as written */
+	WF_SURNAME = 16,  /* in the "surnames-english" list, any case */
+	WF_DICT = 32      /* dictionary words only (dict_words) */
+};
+struct wfacts {
+	struct spell_verdict *sv; /* the spelling verdict (of the form without a possessive); owned by spell_cache */
+	const char *other;        /* the other variety's spelling if a variant word (owned by us2gb/gb2us), else NULL */
+	uint16_t known, val;      /* WF_* bits: the facts learnt, and those true */
+	uint8_t shape;            /* enum case_shape */
+	bool gb;                  /* a British variant (other is American) */
+};
+
 struct mtpe_checker {
 	char *data_dir;
 	struct mtpe_source_ctx *srcctx; /* source-aware checks (source_checks.c), made on first use */
@@ -143,6 +164,12 @@ struct mtpe_checker {
 	size_t text_seen;         /* bytes checked so far (JIT and prefilter start after JIT_MIN_TEXT) */
 	bool timing;              /* MTPE_RULE_TIMES: print time per rule at the end */
 	strmap spell_cache;       /* word -> struct spell_verdict * */
+	strmap wform;             /* word form -> index in wf (struct wfacts) */
+	struct wfacts *wf;        /* wf[0] unused */
+	size_t nwf, capwf;
+	unsigned speller_gen;     /* the speller's generation the two caches above answer for */
+	uint32_t *spare_wid;      /* the last piece's word-form array, for the next piece */
+	size_t spare_widcap;
 	bool full_suggest;
 	pcre2_code *skip_re;      /* URLs, e-mail, handles, tags */
 	struct mtpe_ac *ac;       /* prefilter over all rules' literals (prefilter.h), built on first long text */

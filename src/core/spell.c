@@ -92,6 +92,7 @@ struct mtpe_speller {
 	bool alt_loading;
 	struct cache_entry *tab;
 	size_t cap, used;
+	unsigned gen;          /* changes whenever an answer may have changed (cache_clear) */
 };
 
 /* True if some stem entry equal to w has flag (0 = any entry). */
@@ -434,6 +435,12 @@ static void cache_clear(mtpe_speller *sp)
 		sp->tab[i].word = NULL;
 	}
 	sp->used = 0;
+	sp->gen++;
+}
+
+unsigned mtpe_speller_generation(const mtpe_speller *sp)
+{
+	return sp->gen;
 }
 
 void mtpe_speller_free(mtpe_speller *sp)

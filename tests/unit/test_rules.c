@@ -152,6 +152,39 @@ static void test_rules__builtins(void **state)
 	mtpe_checker_free(c);
 }
 
+/* A word added to the speller (review's "add to dictionary") is not flagged by the next check: the checker's caches follow the speller. */
+static void test_rules__added_word_forgets_cached_verdict(void **state)
+{
+	mtpe_checker *c = NULL;
+	mtpe_checker_options o = MTPE_CHECKER_OPTIONS_INIT;
+	o.data_dir = FIXTURE;
+	mtpe_error err;
+	mtpe_error_clear(&err);
+	assert_int_equal(mtpe_checker_new(&c, &o, &err), 0);
+	const char *text = "The zorblatt was seen near the zorblatt's house.\n";
+	mtpe_findings fs = MTPE_FINDINGS_INIT;
+	assert_int_equal(mtpe_checker_check_text(c, text, strlen(text), &fs, &err), 0);
+	size_t flagged = 0;
+	for (size_t i = 0; i < fs.len; i++)
+		flagged += !strcmp(fs.items[i].rule, "SPELLING") && !strcmp(fs.items[i].text, "zorblatt");
+	assert_int_equal(flagged, 2);
+	mtpe_findings_dispose(&fs);
+	assert_int_equal(mtpe_speller_add_word(mtpe_checker_speller(c), "zorblatt", 8), 0);
+	assert_int_equal(mtpe_checker_check_text(c, text, strlen(text), &fs, &err), 0);
+	for (size_t i = 0; i < fs.len; i++)
+		assert_string_not_equal(fs.items[i].rule, "SPELLING");
+	mtpe_findings_dispose(&fs);
+	/* and undone: flagged again */
+	assert_int_equal(mtpe_speller_remove_word(mtpe_checker_speller(c), "zorblatt", 8), 0);
+	assert_int_equal(mtpe_checker_check_text(c, text, strlen(text), &fs, &err), 0);
+	flagged = 0;
+	for (size_t i = 0; i < fs.len; i++)
+		flagged += !strcmp(fs.items[i].rule, "SPELLING");
+	assert_int_equal(flagged, 2);
+	mtpe_findings_dispose(&fs);
+	mtpe_checker_free(c);
+}
+
 static void test_rules__hostile_input_does_not_hang(void **state)
 {
 	/* catastrophic backtracking pattern: the match limit stops it */
@@ -244,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_rules__bad_files_report_locations),
 		cmocka_unit_test(test_rules__templates_and_conditions),
 		cmocka_unit_test(test_rules__builtins),
+		cmocka_unit_test(test_rules__added_word_forgets_cached_verdict),
 		cmocka_unit_test(test_rules__hostile_input_does_not_hang),
 		cmocka_unit_test(test_rules__speller_guards),
 		cmocka_unit_test(test_rules__personal_dictionary),

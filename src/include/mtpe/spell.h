@@ -31,6 +31,8 @@ void mtpe_speller_prefetch_variety(mtpe_speller *sp);
 int mtpe_speller_add_word(mtpe_speller *sp, const char *word, size_t len);
 /* Removes a word added with add_word (undo of a dictionary add). */
 int mtpe_speller_remove_word(mtpe_speller *sp, const char *word, size_t len);
+/* A number that changes whenever the speller's answers may have changed (words added or removed...): caches key on it. */
+unsigned mtpe_speller_generation(const mtpe_speller *sp);
 /* True if the word is correct (or not checkable). */
 bool mtpe_speller_check(mtpe_speller *sp, const char *word, size_t len);
 /*
