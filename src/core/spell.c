@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 #include <hunspell/hunspell.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #include "strmap.h"
 
@@ -74,6 +76,14 @@ struct dict {
 	struct wordset stems;  /* .dic stems as written */
 	struct affix *affixes; /* the .aff's PFX/SFX entries */
 	size_t naffixes;
+	/*
+	 * The entries by the byte their `add` ends (suffixes) or starts (prefixes)
+	 * with, bucket 256 for an empty add: a word meets only the entries its last
+	 * or first byte allows (an entry is ~600 bytes: walking them all per word
+	 * was the cost of a look-up).
+	 */
+	uint32_t *by_byte;
+	uint32_t sfx_at[258], pfx_at[258];
 	bool own_affixes;      /* the affixes can be applied exactly as hunspell does */
 };
 
@@ -335,6 +345,7 @@ static void dict_release(struct dict *d)
 				*pe = e->next;
 				set_remove_all(&e->d.stems);
 				free(e->d.affixes);
+				free(e->d.by_byte);
 				free(e->dic);
 				free(e);
 			}
@@ -575,6 +586,28 @@ static bool cond_ok(const struct affix *a, const char *stem, size_t n)
  * simple affix files (single-character flags, no twofold affixes, no FLAG,
  * COMPLEXPREFIXES or circumfixes): otherwise hunspell answers every word.
  */
+/* Fills d->by_byte, sfx_at and pfx_at (see struct dict); false when out of memory. */
+static bool index_affixes(struct dict *d)
+{
+	if (!(d->by_byte = mtpe_malloc(d->naffixes * sizeof(uint32_t))))
+		return false;
+	size_t k = 0;
+	for (int pfx = 0; pfx < 2; pfx++) {
+		uint32_t *at = pfx ? d->pfx_at : d->sfx_at;
+		for (unsigned b = 0; b <= 256; b++) {
+			at[b] = (uint32_t)k;
+			for (size_t i = 0; i < d->naffixes; i++) {
+				const struct affix *a = &d->affixes[i];
+				unsigned ab = !a->al ? 256 : (unsigned char)(pfx ? a->add[0] : a->add[a->al - 1]);
+				if (a->pfx == (bool)pfx && ab == b)
+					d->by_byte[k++] = (uint32_t)i;
+			}
+		}
+		at[257] = (uint32_t)k;
+	}
+	return true;
+}
+
 static void load_affixes(struct dict *d, const char *aff)
 {
 	FILE *f = fopen(aff, "r");
@@ -634,6 +667,8 @@ static void load_affixes(struct dict *d, const char *aff)
 	if (f)
 		fclose(f);
 	d->own_affixes = ok && d->naffixes;
+	if (d->own_affixes && !index_affixes(d))
+		d->own_affixes = false;
 }
 
 
@@ -641,8 +676,10 @@ static void load_affixes(struct dict *d, const char *aff)
 static bool sfx_check(const struct dict *d, const char *w, size_t n, char pflag)
 {
 	char stem[128];
-	for (size_t i = 0; i < d->naffixes; i++) {
-		const struct affix *a = &d->affixes[i];
+	unsigned last = n ? (unsigned char)w[n - 1] : 256;
+	for (uint32_t j = d->sfx_at[last], je = d->sfx_at[last + 1], k = 0; k < 2; j = d->sfx_at[256], je = d->sfx_at[257], k++)
+	for (; j < je; j++) {
+		const struct affix *a = &d->affixes[d->by_byte[j]];
 		if (a->pfx || (pflag && !a->cross) || a->al > n || memcmp(w + n - a->al, a->add, a->al))
 			continue;
 		size_t sn = n - a->al;
@@ -667,8 +704,10 @@ static bool form_ok(const struct dict *d, const char *w, size_t n)
 	char stem[128];
 	if (stem_with_flag(&d->stems, w, n, 0) || sfx_check(d, w, n, 0))
 		return true;
-	for (size_t i = 0; i < d->naffixes; i++) {
-		const struct affix *a = &d->affixes[i];
+	unsigned first = n ? (unsigned char)w[0] : 256;
+	for (uint32_t j = d->pfx_at[first], je = d->pfx_at[first + 1], k = 0; k < 2; j = d->pfx_at[256], je = d->pfx_at[257], k++)
+	for (; j < je; j++) {
+		const struct affix *a = &d->affixes[d->by_byte[j]];
 		if (!a->pfx || a->al > n || memcmp(w, a->add, a->al))
 			continue;
 		size_t rest = n - a->al;
@@ -735,6 +774,79 @@ void mtpe_speller_use_own_affixes(mtpe_speller *sp, bool on)
 	cache_clear(sp);
 }
 
+/* Appends code point c to b (at least 4 bytes free). */
+static size_t put_utf8(char *b, size_t k, UChar32 c)
+{
+	bool err = false;
+	int32_t i = (int32_t)k;
+	U8_APPEND((uint8_t *)b, i, (int32_t)(k + 4), c, err);
+	return err ? k : (size_t)i;
+}
+
+/*
+ * Our answer for a word with Latin letters beyond ASCII (é, ü, ñ, ő: up to
+ * U+024F), with own_check's case rules over Unicode's simple case mappings, as
+ * hunspell's: a lower-case word as is; a capitalized word as is or lower-cased;
+ * an upper-case word as is, lower-cased or capitalized; a mixed-case word as
+ * is; the words added (lists, personal dictionary: no affixes) likewise.
+ * The curly apostrophe reads as ' (the .aff's ICONV). *answered is false
+ * for words with other characters, starting with a digit, upper-case with an
+ * apostrophe (hunspell splits those) or upper-case and not found: hunspell
+ * decides them.
+ */
+static bool own_check_latin(const struct dict *d, const struct wordset *added, const char *w, size_t n, bool *answered)
+{
+	char as[4 * 100], low[4 * 100], ini[4 * 100];
+	size_t an = 0, ln = 0, in = 0;
+	bool upper_first = false, rest_lower = true, all_upper = true, apos = false;
+	*answered = false;
+	if (n >= 100)
+		return false;
+	for (int32_t i = 0, first = 1; i < (int32_t)n; first = 0) {
+		UChar32 c;
+		U8_NEXT((const uint8_t *)w, i, (int32_t)n, c);
+		bool up, lo;
+		if (c == 0x2019 || c == '\'') {
+			c = '\'';
+			up = lo = false;
+			apos = true;
+		} else if (c >= 0 && c < 0x80) {
+			if (!isalnum(c) || (first && isdigit(c)))
+				return false;
+			up = c >= 'A' && c <= 'Z';
+			lo = c >= 'a' && c <= 'z';
+		} else if (c >= 0xC0 && c < 0x250 && u_isalpha(c)) {
+			up = u_tolower(c) != c;
+			lo = u_toupper(c) != c;
+			if (up == lo)
+				return false; /* title-case digraphs (ǅ), or no case pair */
+		} else {
+			return false;
+		}
+		if (lo)
+			all_upper = false;
+		if (first)
+			upper_first = up;
+		else if (up)
+			rest_lower = false;
+		an = put_utf8(as, an, c);
+		ln = put_utf8(low, ln, up ? u_tolower(c) : c);
+		in = put_utf8(ini, in, first || !up ? c : u_tolower(c));
+	}
+	if (all_upper && apos)
+		return false;
+	*answered = !all_upper; /* hunspell also takes upper-case forms of mixed-case entries ("POKÉSTOP"): a "no" is its to give */
+	if (form_ok(d, as, an) || set_has(added, as, an))
+		return *answered = true;
+	if (!upper_first)
+		return false;
+	if (rest_lower || all_upper) {
+		if (form_ok(d, low, ln) || set_has(added, low, ln) || (all_upper && (form_ok(d, ini, in) || set_has(added, ini, in))))
+			return *answered = true;
+	}
+	return false;
+}
+
 /* Hunspell wants NUL-terminated words; words here are short (< 100 bytes). */
 static bool raw_spell(mtpe_speller *sp, const char *w, size_t len)
 {
@@ -759,8 +871,19 @@ static bool raw_spell(mtpe_speller *sp, const char *w, size_t len)
 				ascii = false;
 			}
 		}
-		if (ascii && k && !isdigit((unsigned char)a[0]))
+		bool caps_apos = false; /* "EST'S": hunspell splits an upper-case word at an apostrophe */
+		if (ascii && memchr(a, '\'', k)) {
+			caps_apos = true;
+			for (size_t i = 0; i < k; i++)
+				caps_apos &= !(a[i] >= 'a' && a[i] <= 'z');
+		}
+		if (ascii && k && !isdigit((unsigned char)a[0]) && !caps_apos)
 			return own_check(sp->base, a, k) || in_set_cased(&sp->added, a, k);
+		bool answered = false;
+		if (!ascii && own_check_latin(sp->base, &sp->added, w, len, &answered))
+			return true;
+		if (answered)
+			return false;
 	} else if (sp->base && in_set_cased(&sp->base->stems, w, len)) {
 		return true;
 	}
@@ -1016,6 +1139,9 @@ void mtpe_speller_prefetch_variety(mtpe_speller *sp)
 
 bool mtpe_speller_check_variety(mtpe_speller *sp, const char *word, size_t len)
 {
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)word[i] >= 0x80 || word[i] == '-' || word[i] == '.')
+			return false; /* the second variety only answers plain ASCII words: no need to read it for these */
 	wait_loaded(sp);
 	if (sp->alt_loading) {
 		pthread_join(sp->alt_loader, NULL);
@@ -1028,9 +1154,6 @@ bool mtpe_speller_check_variety(mtpe_speller *sp, const char *word, size_t len)
 	}
 	if (!sp->alt || !sp->alt->own_affixes || !checkable(word, len))
 		return false;
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)word[i] >= 0x80 || word[i] == '-' || word[i] == '.')
-			return false; /* the second variety only answers plain ASCII words */
 	return own_check(sp->alt, word, len);
 }
 
