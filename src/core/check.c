@@ -1065,19 +1065,51 @@ static bool ensure_compiled(struct rule *r)
 	return r->re != NULL;
 }
 
+/* Compiles r, and JIT-compiles it once the checker has seen a long text; false if it does not compile. */
+static bool compile_for(const mtpe_checker *c, struct rule *r)
+{
+	if (!ensure_compiled(r))
+		return false;
+	if (!r->jit_tried && c->text_seen >= JIT_MIN_TEXT) {
+		r->jit_tried = true;
+		pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if JIT is unavailable */
+	}
+	return true;
+}
+
+/*
+ * r's code, ready to match. In a parallel check each pattern is compiled once,
+ * by whichever thread needs it first, into the leader's rule, under the lock;
+ * a thread takes it once (code_ready) and matches without the lock after.
+ */
+static bool ensure_code(mtpe_checker *c, struct rule *r)
+{
+	if (!c->share_lock)
+		return compile_for(c, r);
+	if (r->code_ready)
+		return r->re != NULL;
+	pthread_mutex_lock(c->share_lock);
+	struct rule *L = c->leader ? &c->leader->rules[r - c->rules] : r;
+	bool ok = compile_for(c, L);
+	if (L != r && ok) {
+		r->re = L->re;
+		r->jit_tried = L->jit_tried;
+		r->re_borrowed = true;
+	}
+	r->code_ready = true;
+	pthread_mutex_unlock(c->share_lock);
+	return ok;
+}
+
 static void run_pattern_window(struct run *R, struct rule *r, const mtpe_ac_hits *hits, size_t idx,
 			       size_t ws, size_t we, size_t *resume)
 {
 	bool ranged = r->nanchors || r->hint;
 	if (hits && ranged && !hits->nranges[idx])
 		return; /* none of its literals here: it need not even compile */
-	if (!ensure_compiled(r))
-		return;
 	double t0 = clock_if_timing(R->c);
-	if (!r->jit_tried && R->c->text_seen >= JIT_MIN_TEXT) {
-		r->jit_tried = true;
-		pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if JIT is unavailable */
-	}
+	if (!ensure_code(R->c, r))
+		return;
 	if (!hits || !ranged) {
 		run_pattern_range(R, r, ws, we, resume);
 		r->scanned += we - ws;
@@ -2285,6 +2317,19 @@ static void run_rules(struct run *R, int which)
 	c->text_seen += R->n - R->from;
 	bool allowed = !getenv("MTPE_NO_PREFILTER"); /* tests compare with and without */
 	bool prefilter = c->text_seen >= JIT_MIN_TEXT && allowed;
+	if (prefilter && c->share_lock && !c->ac_ready) { /* a parallel check: one automaton, the leader's */
+		pthread_mutex_lock(c->share_lock);
+		mtpe_checker *L = c->leader ? c->leader : c;
+		if (!L->ac_tried)
+			build_prefilter(L);
+		if (L != c) {
+			c->ac = L->ac;
+			c->ac_tried = true;
+			c->ac_borrowed = true;
+		}
+		c->ac_ready = true;
+		pthread_mutex_unlock(c->share_lock);
+	}
 	if (prefilter && !c->ac_tried)
 		build_prefilter(c);
 	size_t *resume = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(size_t));
@@ -2599,6 +2644,55 @@ static int finish_globals(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc
 	return error < 0 ? error : 0;
 }
 
+/* Can cs[1..n) use cs[0]'s compiled patterns and automaton? (The same rules, in the same order.) */
+static bool same_rules(mtpe_checker *const *cs, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (cs[i]->nrules != cs[0]->nrules)
+			return false;
+		for (size_t r = 0; r < cs[0]->nrules; r++) {
+			const struct rule *a = &cs[0]->rules[r], *b = &cs[i]->rules[r];
+			if (strcmp(a->id, b->id) || (a->pattern == NULL) != (b->pattern == NULL) ||
+			    (a->pattern && strcmp(a->pattern, b->pattern)))
+				return false;
+		}
+	}
+	return true;
+}
+
+static void share(mtpe_checker *const *cs, size_t n, pthread_mutex_t *lock)
+{
+	for (size_t i = 0; i < n; i++) {
+		cs[i]->share_lock = lock;
+		cs[i]->leader = i ? cs[0] : NULL;
+	}
+}
+
+/* The end of a parallel check: each checker gives back what it borrowed. */
+static void unshare(mtpe_checker *const *cs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		mtpe_checker *c = cs[i];
+		for (size_t r = 0; r < c->nrules; r++) {
+			struct rule *ru = &c->rules[r];
+			if (ru->re_borrowed) {
+				ru->re = NULL;
+				ru->jit_tried = false;
+				ru->re_borrowed = false;
+			}
+			ru->code_ready = false;
+		}
+		if (c->ac_borrowed) {
+			c->ac = NULL;
+			c->ac_tried = false;
+			c->ac_borrowed = false;
+		}
+		c->ac_ready = false;
+		c->share_lock = NULL;
+		c->leader = NULL;
+	}
+}
+
 /*
  * Checks one region: pieces in n threads (n checkers built from the same
  * options), then the document-level rules over the gathered stats. The
@@ -2663,6 +2757,12 @@ static int check_region(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, 
 		from = to;
 	}
 	P.nk = nk;
+	pthread_mutex_t share_lock;
+	bool sharing = !error && n > 1 && same_rules(cs, n);
+	if (sharing) {
+		pthread_mutex_init(&share_lock, NULL);
+		share(cs, n, &share_lock);
+	}
 	if (!error) {
 		run_pool(cs, n, nk, piece_job, &P);
 		/* a large text's words arrays are not needed again soon: they go before the findings are gathered */
@@ -2713,6 +2813,10 @@ static int check_region(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, 
 		if (G.error && !error)
 			error = run_error(c0, err, G.error);
 		strmap_dispose(&capset, NULL);
+	}
+	if (sharing) {
+		unshare(cs, n);
+		pthread_mutex_destroy(&share_lock);
 	}
 	/* all findings into out, which grows once to the exact size */
 	size_t total = out->len + gfs.len;

@@ -7,6 +7,8 @@
 #ifndef MTPE_ENGINE_H
 #define MTPE_ENGINE_H
 
+#include <pthread.h>
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
@@ -101,6 +103,8 @@ struct rule {
 	char *file;
 	int line;
 	bool jit_tried;   /* JIT compiled on first use over a long text */
+	bool re_borrowed; /* re is the leader's (a parallel check compiles each pattern once): not ours to free */
+	bool code_ready;  /* in a parallel check: this thread has taken re (ours or the leader's) under the lock */
 	size_t scanned;   /* bytes the pattern ran over, when MTPE_RULE_TIMES is set */
 	double seconds;   /* time spent, when MTPE_RULE_TIMES is set */
 	char **anchors;   /* prefilter: lower-case literal words one of which must occur, or NULL */
@@ -176,6 +180,15 @@ struct mtpe_checker {
 	mtpe_word *spare_words;   /* the last piece's words array, for the next piece (its pages are there) */
 	size_t spare_cap;
 	bool ac_tried;
+	/*
+	 * During a parallel check of one text (check_region), the threads'
+	 * checkers compile each pattern and build the automaton once: the
+	 * leader's (cs[0]), under share_lock; the others borrow them until the
+	 * check ends.
+	 */
+	struct mtpe_checker *leader;  /* NULL: this is the leader, or no sharing */
+	pthread_mutex_t *share_lock;  /* NULL: no sharing */
+	bool ac_borrowed, ac_ready;
 	bool loading_builtin;     /* the rules being loaded are ours: their patterns compile on first use */
 	bool aux_jit;             /* skip_re and glossary_re JIT-compiled (after JIT_MIN_TEXT) */
 	mtpe_error srcctx_error;  /* why the source-check context could not be made */
