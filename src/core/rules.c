@@ -42,6 +42,7 @@ void mtpe_rules__free_list(struct wordlist *l)
 		free(l->entries[i]);
 	free(l->entries);
 	free(l->alt);
+	free(l->trie);
 	strmap_dispose(&l->lower, NULL);
 	strmap_dispose(&l->exact, NULL);
 	free(l->name);
@@ -182,8 +183,142 @@ static char *list_alternation(const struct wordlist *l)
 	return mtpe_buf_detach(&b);
 }
 
+/*
+ * A list as a regex group with common beginnings factored out, a trie:
+ * (?:for(?:eign|mer)|state)... The flat group tries ~100 alternatives at each
+ * place; this one follows one branch per character. It matches what the flat
+ * group matches, in the same order of preference where the text allows two:
+ * entries that match at one place are then one the other's beginning (no two
+ * differ only in case: the patterns it is used in ignore none), and the longer
+ * one comes first in both (here its branch is tried before the end of the
+ * shorter: "(?:...)?"). Units are whole characters, escapes and the \s{1,8}
+ * that stands for a space.
+ */
+struct tnode {
+	const char *unit; /* into the escaped entries */
+	size_t ulen;
+	bool term;        /* an entry ends here */
+	struct tnode *kids;
+	size_t nk, capk;
+};
+
+static size_t unit_len(const char *s)
+{
+	if (s[0] == '\\') {
+		if (s[1] == 's' && s[2] == '{') {
+			const char *e = strchr(s, '}');
+			return e ? (size_t)(e - s) + 1 : 2;
+		}
+		return 2;
+	}
+	unsigned char c = (unsigned char)s[0];
+	size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+	for (size_t i = 1; i < n; i++)
+		if (!s[i])
+			return i;
+	return n;
+}
+
+static bool trie_insert(struct tnode *t, const char *s)
+{
+	while (*s) {
+		size_t ul = unit_len(s), k = 0;
+		while (k < t->nk && (t->kids[k].ulen != ul || memcmp(t->kids[k].unit, s, ul)))
+			k++;
+		if (k == t->nk) {
+			if (t->nk == t->capk) {
+				size_t nc = t->capk ? t->capk * 2 : 4;
+				struct tnode *nk = mtpe_realloc(t->kids, nc * sizeof(*nk));
+				if (!nk)
+					return false;
+				t->kids = nk;
+				t->capk = nc;
+			}
+			memset(&t->kids[k], 0, sizeof(t->kids[k]));
+			t->kids[k].unit = s;
+			t->kids[k].ulen = ul;
+			t->nk++;
+		}
+		t = &t->kids[k];
+		s += ul;
+	}
+	t->term = true;
+	return true;
+}
+
+/* What may follow node t: nothing if a leaf, else its branches, the end (if an entry ends here) last. */
+static void trie_emit(mtpe_buf *b, const struct tnode *t)
+{
+	if (!t->nk)
+		return;
+	bool group = t->nk > 1 || t->term;
+	if (group)
+		mtpe_buf_puts(b, "(?:");
+	for (size_t k = 0; k < t->nk; k++) {
+		if (k)
+			mtpe_buf_putc(b, '|');
+		mtpe_buf_put(b, t->kids[k].unit, t->kids[k].ulen);
+		trie_emit(b, &t->kids[k]);
+	}
+	if (group)
+		mtpe_buf_puts(b, t->term ? ")?" : ")");
+}
+
+static void trie_free(struct tnode *t)
+{
+	for (size_t k = 0; k < t->nk; k++)
+		trie_free(&t->kids[k]);
+	free(t->kids);
+}
+
+static char *trie_alternation(const struct wordlist *l)
+{
+	mtpe_buf esc = MTPE_BUF_INIT, b = MTPE_BUF_INIT;
+	size_t *at = mtpe_malloc((l->n ? l->n : 1) * sizeof(size_t));
+	struct tnode root;
+	memset(&root, 0, sizeof(root));
+	bool ok = at != NULL;
+	for (size_t i = 0; ok && i < l->n; i++) {
+		at[i] = esc.len;
+		put_escaped(&esc, l->entries[i]);
+		mtpe_buf_putc(&esc, '\0');
+		ok = !esc.oom && l->entries[i][0];
+	}
+	for (size_t i = 0; ok && i < l->n; i++)
+		ok = trie_insert(&root, esc.ptr + at[i]);
+	if (ok) {
+		mtpe_buf_puts(&b, "(?:");
+		if (l->n)
+			trie_emit(&b, &root);
+		else
+			mtpe_buf_puts(&b, "(*FAIL)");
+		mtpe_buf_putc(&b, ')');
+	}
+	trie_free(&root);
+	free(at);
+	mtpe_buf_dispose(&esc);
+	if (!ok || b.oom) {
+		mtpe_buf_dispose(&b);
+		return NULL;
+	}
+	return mtpe_buf_detach(&b);
+}
+
+/* Does a pattern ignore case anywhere ((?i), (?mi:...))? */
+static bool pattern_ignores_case(const char *p)
+{
+	for (; (p = strstr(p, "(?")) != NULL; p += 2) {
+		const char *q = p + 2;
+		while (isalpha((unsigned char)*q) || *q == '^')
+			if (*q++ == 'i')
+				return true;
+	}
+	return false;
+}
+
+/* Expands {list} references: as flat groups (trie false), or as tries. */
 static char *expand_lists(mtpe_checker *c, const char *pat, const char *file, const yaml_node_t *node,
-			  mtpe_error *err)
+			  mtpe_error *err, bool trie)
 {
 	mtpe_buf b = MTPE_BUF_INIT;
 	const char *p = pat;
@@ -222,7 +357,9 @@ static char *expand_lists(mtpe_checker *c, const char *pat, const char *file, co
 					mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 					return NULL;
 				}
-				mtpe_buf_puts(&b, l->alt);
+				if (trie && !l->trie)
+					l->trie = trie_alternation(l); /* NULL: the flat group */
+				mtpe_buf_puts(&b, trie && l->trie ? l->trie : l->alt);
 				p = e + 1;
 				continue;
 			}
@@ -463,7 +600,7 @@ static int parse_examples(struct loader *L, struct rule *r, yaml_node_t *v)
 
 static int compile_pattern(struct loader *L, struct rule *r, yaml_node_t *pn)
 {
-	char *expanded = expand_lists(L->c, r->pattern, L->file, pn, L->err);
+	char *expanded = expand_lists(L->c, r->pattern, L->file, pn, L->err, false);
 	if (!expanded)
 		return L->err ? L->err->code : MTPE_EPARSE;
 	int ec;
@@ -484,6 +621,14 @@ static int compile_pattern(struct loader *L, struct rule *r, yaml_node_t *pn)
 	if (!getenv("MTPE_NO_PREFILTER") && mtpe_prefilter_literals(expanded, &r->anchors, &r->nanchors, &r->anchor_pre, &r->anchor_pres, &r->anchor_exact) < 0) {
 		free(expanded);
 		return mtpe_error_set(L->err, MTPE_ENOMEM, "out of memory");
+	}
+	if (L->defer && strchr(r->pattern, '{') && !pattern_ignores_case(r->pattern) && !getenv("MTPE_FLAT_LISTS")) {
+		/* ours, compiled on first use: with its lists as tries (the literals came from the flat form) */
+		char *t = expand_lists(L->c, r->pattern, L->file, pn, L->err, true);
+		if (t) {
+			free(expanded);
+			expanded = t;
+		}
 	}
 	if (L->defer)
 		r->expanded = expanded;

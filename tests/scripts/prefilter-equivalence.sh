@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The literal prefilter and the ASCII word fast path must not change any finding:
-# mtpe check with and without MTPE_NO_PREFILTER gives byte-identical JSON on the
-# WMT corpus (skipped when ../shared is absent) and on our annotated articles.
+# The literal prefilter, the ASCII word fast path and the word lists compiled as
+# tries must not change any finding: mtpe check with and without
+# MTPE_NO_PREFILTER, and with MTPE_FLAT_LISTS (lists as flat alternations) too,
+# gives byte-identical JSON on the WMT corpus (skipped when ../shared is absent)
+# and on our annotated articles.
 set -u
 mtpe=$1; src=$2
 shared="$src/../shared/corpus/wmt-ru-en"
@@ -16,6 +18,11 @@ MTPE_NO_PREFILTER=1 "$mtpe" check --format json "${files[@]}" "$tmp/all.txt" > "
 [ "$a" = "$b" ] || { echo "exit codes differ: $a vs $b"; exit 1; }
 if ! cmp -s "$tmp/with.json" "$tmp/without.json"; then
   echo "findings differ with the prefilter:"; diff "$tmp/without.json" "$tmp/with.json" | head -40; exit 1
+fi
+MTPE_FLAT_LISTS=1 MTPE_NO_PREFILTER=1 "$mtpe" check --format json "${files[@]}" "$tmp/all.txt" > "$tmp/flat.json"; c=$?
+[ "$a" = "$c" ] || { echo "exit codes differ with flat lists: $a vs $c"; exit 1; }
+if ! cmp -s "$tmp/with.json" "$tmp/flat.json"; then
+  echo "findings differ with the lists as tries:"; diff "$tmp/flat.json" "$tmp/with.json" | head -40; exit 1
 fi
 n=$(grep -c '"rule":' "$tmp/with.json")
 echo "identical: $n findings on ${#files[@]} files + their concatenation"
