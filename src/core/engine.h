@@ -110,7 +110,7 @@ struct rule {
 	double seconds;   /* time spent, when MTPE_RULE_TIMES is set */
 	char **anchors;   /* prefilter: lower-case literal words one of which must occur, or NULL */
 	size_t nanchors;
-	size_t anchor_pre;  /* a match starts at most this many bytes before its literal (SIZE_MAX: anywhere on its line) */
+	size_t anchor_pre;  /* a match starts at most this many characters before its literal (SIZE_MAX: anywhere on its line) */
 	size_t *anchor_pres; /* the same for each literal (anchor_pre is the farthest) */
 	char **anchor_exact; /* for each literal NULL or its bytes as the text must have them (0: any case) */
 	int hint;           /* mtpe_hint (prefilter.h): a built-in scan where the literals cannot narrow the pattern */

@@ -12,9 +12,11 @@
 
 /*
  * A requirement: any == true means "no constraint"; else one of s[0..n) must
- * occur, s[i] starting at most p[i] bytes after the start of the match (UNB:
- * no bound known; p NULL: pre for all). pre: the largest. width: at most how
- * many bytes the parsed part matches.
+ * occur, s[i] starting at most p[i] characters after the start of the match
+ * (UNB: no bound known; p NULL: pre for all). pre: the largest. width: at most
+ * how many characters the parsed part matches. (Characters, not bytes: a class
+ * or \p{L} is one character of 1 to 4 bytes, and in the text the reach is
+ * walked back a character at a time - in English text, a byte.)
  */
 #define UNB SIZE_MAX
 struct req {
@@ -251,7 +253,7 @@ struct parser {
 	const char *p, *end;
 	bool fail; /* syntax we do not understand: give up (no prefilter) */
 	bool oom;
-	size_t charw; /* bytes a literal character may match: 4 when case is ignored (K matches the Kelvin sign) */
+	size_t charw; /* bytes a literal character may match: 4 when case is ignored (K matches the Kelvin sign): then a literal's letters are any case */
 };
 
 static struct req parse_alt(struct parser *P);
@@ -554,8 +556,8 @@ static void push_char(struct seq *S, const char *c, size_t n)
 /*
  * A class item ([...], \d, \p{L}...) with quantifier {min, mr}: a character of
  * the run if it must occur; if it may repeat, the run ends after its first
- * repetition and a new one starts with its last (at most w0 + (mr - 1) * 4
- * bytes into the match, w0 being where the item starts).
+ * repetition and a new one starts with its last (at most w0 + mr - 1
+ * characters into the match, w0 being where the item starts).
  */
 static void run_class(struct seq *S, const struct member *m, size_t nm, int min, size_t mr, size_t w0)
 {
@@ -567,7 +569,7 @@ static void run_class(struct seq *S, const struct member *m, size_t nm, int min,
 	if (mr != 1) {
 		flush(S);
 		size_t w = S->w;
-		S->w = w0 == UNB || mr == UNB ? UNB : w_add(w0, w_mul(4, mr - 1));
+		S->w = w0 == UNB || mr == UNB ? UNB : w_add(w0, w_mul(1, mr - 1));
 		run_start(S, m, nm);
 		S->w = w;
 	}
@@ -930,7 +932,7 @@ static struct req parse_seq(struct parser *P)
 			size_t mr, w0 = S.w;
 			int q = quantifier(P, &mr);
 			run_class(&S, m, known ? nm : 0, q, mr, w0);
-			S.w = w_add(S.w, w_mul(4, mr));
+			S.w = w_add(S.w, w_mul(1, mr));
 			continue;
 		}
 		if (c == '\\') {
@@ -960,7 +962,7 @@ static struct req parse_seq(struct parser *P)
 					P->p = cl ? cl + 1 : P->end;
 					int q = quantifier(P, &mr);
 					run_class(&S, m, known ? nm : 0, q, mr, w0);
-					S.w = e == 'g' || e == 'k' ? UNB : w_add(S.w, w_mul(4, mr)); /* \g{..} \k<..>: a back-reference */
+					S.w = e == 'g' || e == 'k' ? UNB : w_add(S.w, w_mul(1, mr)); /* \g{..} \k<..>: a back-reference */
 					continue;
 				} else if (e == 'x') {
 					const char *h = P->p;
@@ -971,14 +973,14 @@ static struct req parse_seq(struct parser *P)
 					bool known = cp >= 0 && add_char(m, &nm, cp);
 					int q = quantifier(P, &mr);
 					run_class(&S, m, known ? nm : 0, q, mr, w0);
-					S.w = w_add(S.w, w_mul(4, mr));
+					S.w = w_add(S.w, w_mul(1, mr));
 					continue;
 				} else if (e == 'p' || e == 'P') {
 					P->p++;
 				}
 				quantifier(P, &mr);
 				flush(&S);
-				S.w = w_add(S.w, w_mul(4, mr));
+				S.w = w_add(S.w, w_mul(1, mr));
 				continue;
 			}
 			if (isalnum((unsigned char)e)) { /* \d \w \s \1 \Q ... : not a literal */
@@ -992,13 +994,13 @@ static struct req parse_seq(struct parser *P)
 					bool known = escape_members(e, NULL, 0, m, &nm);
 					int q = quantifier(P, &mr);
 					run_class(&S, m, known ? nm : 0, q, mr, w0);
-					S.w = w_add(S.w, w_mul(4, mr));
+					S.w = w_add(S.w, w_mul(1, mr));
 					continue;
 				}
 				quantifier(P, &mr);
 				flush(&S);
 				/* a back-reference or a grapheme cluster: no bound; else one character */
-				S.w = isdigit((unsigned char)e) || e == 'X' ? UNB : w_add(S.w, w_mul(4, mr));
+				S.w = isdigit((unsigned char)e) || e == 'X' ? UNB : w_add(S.w, w_mul(1, mr));
 				continue;
 			}
 			/* an escaped punctuation character is a literal */
@@ -1023,7 +1025,7 @@ static struct req parse_seq(struct parser *P)
 			size_t mr;
 			quantifier(P, &mr);
 			flush(&S);
-			S.w = w_add(S.w, w_mul(4, mr));
+			S.w = w_add(S.w, w_mul(1, mr));
 			continue;
 		}
 		if (c == '*' || c == '+' || c == '?' || (c == '{' && P->p + 1 < P->end && isdigit((unsigned char)P->p[1]))) {
@@ -1048,7 +1050,7 @@ static struct req parse_seq(struct parser *P)
 				P->p += l ? l : 1;
 				int q = quantifier(P, &mr);
 				run_class(&S, m, known ? nm : 0, q, mr, w0);
-				S.w = w_add(S.w, w_mul(4, mr));
+				S.w = w_add(S.w, w_mul(1, mr));
 				continue;
 			}
 		}
@@ -1056,7 +1058,7 @@ static struct req parse_seq(struct parser *P)
 		P->p += k;
 		size_t mr;
 		int q = quantifier(P, &mr);
-		size_t cw = w_mul(P->charw > k ? P->charw : k, mr);
+		size_t cw = w_mul(1, mr); /* one character, whatever its case and bytes */
 		if (q == 0) {
 			flush(&S);
 			S.w = w_add(S.w, cw);
@@ -1474,6 +1476,27 @@ struct lines {
 };
 
 /* Marks the outputs of state s, reached at byte i (after the hits before i). */
+/* Where k characters before byte i start, not before ls (i on a character start). */
+static size_t chars_back(const unsigned char *u, size_t ls, size_t i, size_t k)
+{
+	size_t f = i - ls > k ? i - k : ls;
+	bool ascii = true; /* the usual case: k bytes back, if they are all ASCII */
+	size_t j = f;
+	for (uint64_t v; ascii && j + 8 <= i; j += 8) {
+		memcpy(&v, u + j, 8);
+		ascii = !(v & 0x8080808080808080ull);
+	}
+	for (; ascii && j < i; j++)
+		ascii = u[j] < 0x80;
+	if (ascii)
+		return f;
+	for (f = i; k && f > ls; k--)
+		do
+			f--;
+		while (f > ls && (u[f] & 0xC0) == 0x80);
+	return f;
+}
+
 static int emit(const mtpe_ac *ac, struct lines *L, size_t i, int32_t s, mtpe_ac_hits *h)
 {
 	const unsigned char *u = (const unsigned char *)L->text;
@@ -1497,11 +1520,9 @@ static int emit(const mtpe_ac *ac, struct lines *L, size_t i, int32_t s, mtpe_ac
 				if (k < ac->depth[d])
 					continue;
 			}
-			if (pre != UNB) { /* the match starts at most pre bytes before the literal, on its line */
+			if (pre != UNB) { /* the match starts at most pre characters before the literal, on its line */
 				to = lit;
-				from = lit >= ls + pre ? lit - pre : ls;
-				while (from > ls && (u[from] & 0xC0) == 0x80)
-					from--; /* a match starts on a character: never hand pcre2 the middle of one */
+				from = chars_back(u, ls, lit, pre);
 			}
 			if (mark(h, r, from, to) < 0)
 				return MTPE_ENOMEM;

@@ -19,7 +19,7 @@
 /*
  * Derives required literals from pattern. On success *out holds *n strings
  * (lower-cased; caller frees each and the array), *pres how far before each a
- * match may start (SIZE_MAX: anywhere on its line; caller frees), *pre the
+ * match may start, in characters (SIZE_MAX: anywhere on its line; caller frees), *pre the
  * farthest, and *exact for each NULL or strlen bytes: the byte the text must
  * have there (the pattern's case counts), or 0 for any case (caller frees each
  * and the array). *n == 0 means "no usable set". Returns 0 or MTPE_ENOMEM.
@@ -30,7 +30,7 @@ typedef struct mtpe_ac mtpe_ac;
 
 /*
  * Builds an automaton from literal lists: rule i has lits[i][0..nlits[i]), a
- * match starting at most pre[i][k] bytes before lits[i][k] (SIZE_MAX, or pre
+ * match starting at most pre[i][k] characters before lits[i][k] (SIZE_MAX, or pre
  * or pre[i] NULL: anywhere on its line), and the text there having the bytes
  * of exact[i][k] where they are not 0 (exact, exact[i] or exact[i][k] NULL:
  * any case).

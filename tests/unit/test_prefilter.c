@@ -59,16 +59,16 @@ static void test_prefilter__literals_and_their_distance(void **state)
 	assert_true(has(&l, "great war") && has(&l, "war") && has(&l, "day"));
 	assert_int_equal(l.pre, 0);
 	drop(&l);
-	/* bounded text before: the last of at most two digits, 4 bytes each, is part of the literal */
+	/* bounded text before: the last of at most two digits (characters of up to 4 bytes) is part of the literal */
 	l = extract("\\d{1,2} times? (?:more|less)");
 	assert_true(has(&l, "0 time") && has(&l, "9 time") && has(&l, "\x80\x80\x80 time"));
 	assert_int_equal(l.n, 13);
-	assert_int_equal(l.pre, 4);
+	assert_int_equal(l.pre, 1); /* characters, not bytes: the reach is walked back in the text */
 	drop(&l);
-	/* a letter may match more bytes than written when case is ignored (K, the Kelvin sign) */
+	/* a letter may match more bytes than written when case is ignored (K, the Kelvin sign): still one character */
 	l = extract("(?i)k{2}abc");
 	assert_true(has(&l, "abc"));
-	assert_int_equal(l.pre, 8);
+	assert_int_equal(l.pre, 2);
 	drop(&l);
 	/* unbounded text before, a lookbehind, \K: the line it is on */
 	l = extract("\\w+ said");
@@ -90,8 +90,8 @@ static void test_prefilter__literals_and_their_distance(void **state)
 	/* each alternative's literal keeps its own distance; the farthest is the rule's */
 	l = extract("\\b(?:abc|\\d{1,2} defg)\\b");
 	assert_int_equal(pre_of(&l, "abc"), 0);
-	assert_int_equal(pre_of(&l, " defg"), 8);
-	assert_int_equal(l.pre, 8);
+	assert_int_equal(pre_of(&l, " defg"), 2);
+	assert_int_equal(l.pre, 2);
 	drop(&l);
 	/* a common word near the start loses to a rare one further on */
 	l = extract("\\b[Tt]he ((?:1[89]|20)\\d\\d) year\\b");
@@ -215,9 +215,36 @@ static void test_prefilter__two_halves(void **state)
 	mtpe_ac_free(ac);
 }
 
+/* A reach is in characters: walked back over multi-byte ones, it covers their bytes. */
+static void test_prefilter__reach_in_characters(void **state)
+{
+	struct lits l = extract("\\p{L}{3} ?zq");
+	assert_true(has(&l, "zq"));
+	assert_int_equal(l.pre, 4);
+	char **lits[] = { l.s };
+	size_t n[] = { l.n };
+	const size_t *pre[] = { l.pres };
+	mtpe_ac *ac = NULL;
+	assert_int_equal(mtpe_ac_build(&ac, lits, n, pre, NULL, 1), 0);
+	/* "жжж zq" (2 bytes a letter), "ab 日本語 zq" (3), "zz abc zq" (1): 4 characters back */
+	const char *t = "q \xD0\xB6\xD0\xB6\xD0\xB6 zq\nab \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E zq\nzz abc zq\n";
+	mtpe_ac_hits h;
+	assert_int_equal(mtpe_ac_scan(ac, t, strlen(t), &h), 0);
+	assert_int_equal(h.nranges[0], 3);
+	assert_int_equal(h.ranges[0][0].start, 2);  /* the first ж */
+	assert_int_equal(h.ranges[0][0].end, 9);
+	assert_int_equal(h.ranges[0][1].start, 15); /* 日 */
+	assert_int_equal(h.ranges[0][1].end, 25);
+	assert_int_equal(h.ranges[0][2].start, 31); /* a */
+	assert_int_equal(h.ranges[0][2].end, 35);
+	mtpe_ac_hits_dispose(&h);
+	mtpe_ac_free(ac);
+	drop(&l);
+}
+
 static void test_prefilter__ranges_start_on_a_character(void **state)
 {
-	/* "b" with a reach of 1 byte after "é" (2 bytes): the range starts on the é, not inside it */
+	/* "b" with a reach of 1 character after "é" (2 bytes): the range starts on the é, not inside it */
 	char *r0[] = { "b" };
 	char **lits[] = { r0 };
 	size_t n[] = { 1 }, p0[] = { 1 };
@@ -324,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_prefilter__a_class_after_a_short_literal),
 		cmocka_unit_test(test_prefilter__ranges),
 		cmocka_unit_test(test_prefilter__ranges_start_on_a_character),
+		cmocka_unit_test(test_prefilter__reach_in_characters),
 		cmocka_unit_test(test_prefilter__two_halves),
 		cmocka_unit_test(test_prefilter__built_in_scans),
 	};
