@@ -9,6 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 static int build_line_index(mtpe_doc *doc)
 {
@@ -42,6 +45,59 @@ static int build_line_index(mtpe_doc *doc)
 			doc->line_starts[k++] = i + 1;
 	}
 	doc->nlines = k;
+	return 0;
+}
+
+/*
+ * The usual text in one pass, 16 bytes at a time: the line starts (after each
+ * '\n') into doc->line_starts, and whether a NUL or a CR is anywhere (*odd:
+ * then the caller looks again, the slow way). 0 or MTPE_ENOMEM.
+ */
+static int scan_lines(mtpe_doc *doc, bool *odd)
+{
+	const char *d = doc->data;
+	size_t len = doc->len, n = 0, cap = len / 64 + 16;
+	size_t *ls = mtpe_malloc(cap * sizeof(size_t));
+	if (!ls)
+		return MTPE_ENOMEM;
+	ls[n++] = 0;
+	*odd = false;
+	size_t i = 0;
+#if defined(__SSE2__)
+	const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), z = _mm_setzero_si128();
+	for (; i + 16 <= len; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
+		*odd |= _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, z))) != 0;
+		for (; m; m &= m - 1) {
+			if (n == cap) {
+				size_t *x = mtpe_realloc(ls, (cap *= 2) * sizeof(size_t));
+				if (!x) {
+					free(ls);
+					return MTPE_ENOMEM;
+				}
+				ls = x;
+			}
+			ls[n++] = i + (size_t)__builtin_ctz(m) + 1;
+		}
+	}
+#endif
+	for (; i < len; i++) {
+		*odd |= d[i] == '\r' || d[i] == '\0';
+		if (d[i] != '\n')
+			continue;
+		if (n == cap) {
+			size_t *x = mtpe_realloc(ls, (cap *= 2) * sizeof(size_t));
+			if (!x) {
+				free(ls);
+				return MTPE_ENOMEM;
+			}
+			ls = x;
+		}
+		ls[n++] = i + 1;
+	}
+	doc->line_starts = ls;
+	doc->nlines = n;
 	return 0;
 }
 
@@ -135,7 +191,17 @@ static int doc_finish(mtpe_doc **out, const char *path, char *data, size_t len,
 		error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if (memchr(data, '\0', len < 8000 ? len : 8000) || memchr(data, '\0', len)) {
+	bool odd = true;
+	if (len >= 8000 && !memchr(data, '\0', 8000) && (error = scan_lines(doc, &odd)) < 0) {
+		mtpe_error_set(err, error, "out of memory");
+		goto fail;
+	}
+	if (odd) { /* a NUL or CR somewhere (or a short text): the checks and the index the slow way */
+		free(doc->line_starts);
+		doc->line_starts = NULL;
+		doc->nlines = 0;
+	}
+	if (odd && memchr(data, '\0', len)) {
 		size_t at = (size_t)((char *)memchr(data, '\0', len) - data);
 		error = mtpe_error_set(err, MTPE_EUNSUPPORTED,
 				       "binary file (NUL byte at offset %zu); mtpe checks UTF-8 text", at);
@@ -145,7 +211,7 @@ static int doc_finish(mtpe_doc **out, const char *path, char *data, size_t len,
 	}
 	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
 		doc->bom = 3;
-	if ((error = build_line_index(doc)) < 0) {
+	if (odd && (error = build_line_index(doc)) < 0) {
 		mtpe_error_set(err, error, "out of memory");
 		goto fail;
 	}

@@ -28,6 +28,44 @@ static void test_doc__line_index_lf_crlf_cr(void **state)
 	mtpe_doc_free(d);
 }
 
+/* A long text is indexed 16 bytes at a time: the same line starts as one byte at a time, a late NUL or CR still seen. */
+static void test_doc__long_text_index(void **state)
+{
+	size_t n = 20000;
+	char *t = malloc(n + 1);
+	assert_non_null(t);
+	for (size_t i = 0; i < n; i++) /* lines of 0 to 36 bytes, some with a two-byte letter */
+		t[i] = (i * 7919) % 37 == 0 ? '\n' : (char)('a' + i % 26);
+	t[n] = '\0';
+	mtpe_doc *d = NULL;
+	assert_int_equal(mtpe_doc_from_buffer(&d, "x", t, n, NULL, NULL), 0);
+	size_t k = 1;
+	for (size_t i = 0; i < n; i++)
+		if (t[i] == '\n') {
+			assert_true(k < d->nlines);
+			assert_int_equal(d->line_starts[k], i + 1);
+			k++;
+		}
+	assert_int_equal(k, d->nlines);
+	mtpe_doc_free(d);
+	/* a NUL late in the text */
+	mtpe_error err;
+	mtpe_error_clear(&err);
+	t[n - 5] = '\0';
+	assert_int_equal(mtpe_doc_from_buffer(&d, "x", t, n, NULL, &err), MTPE_EUNSUPPORTED);
+	assert_int_equal(err.offset, (long long)(n - 5));
+	/* a lone CR late in the text ends a line too */
+	t[n - 5] = '\r';
+	assert_int_equal(mtpe_doc_from_buffer(&d, "x", t, n, NULL, NULL), 0);
+	int l, c;
+	mtpe_doc_linecol(d, n - 4, &l, &c);
+	assert_int_equal(c, 1);
+	mtpe_doc_linecol(d, n - 6, &l, &c);
+	assert_true(c > 1 || t[n - 7] == '\n');
+	mtpe_doc_free(d);
+	free(t);
+}
+
 static void test_doc__bom_is_kept_and_skipped(void **state)
 {
 	mtpe_doc *d = NULL;
@@ -148,6 +186,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_doc__line_index_lf_crlf_cr),
+		cmocka_unit_test(test_doc__long_text_index),
 		cmocka_unit_test(test_doc__bom_is_kept_and_skipped),
 		cmocka_unit_test(test_doc__invalid_utf8_has_location),
 		cmocka_unit_test(test_doc__binary_refused),
