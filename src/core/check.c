@@ -1520,7 +1520,7 @@ static void add_case_finding(struct run *R, const struct rule *r, size_t s, size
 
 struct vhit { size_t start, end; const char *other; bool gb; };
 struct nform { uint32_t start, end; size_t count; bool base; };
-struct nocc { uint32_t start, end; };  /* region offsets (a region is at most 1 GiB: segment.h) */
+struct nocc { uint32_t start, end, form; };  /* region offsets (a region is at most 1 GiB: segment.h); form: index in its piece's nf */
 struct ncand {
 	size_t start, end, after;  /* after: the first byte after the spaces that follow */
 	bool flagged, det_before, base_ok, title_next;
@@ -1802,7 +1802,8 @@ static void collect_variant_mix(struct run *R, struct docstats *st)
 	}
 }
 
-static void finish_variant_mix(struct run *G, const struct rule *r, struct docstats *sts, size_t nk)
+/* The findings of pieces [k0, k1) (the counts are the whole document's): a job may take part of the pieces. */
+static void finish_variant_mix(struct run *G, const struct rule *r, struct docstats *sts, size_t nk, size_t k0, size_t k1)
 {
 	size_t nus = 0, ngb = 0;
 	for (size_t k = 0; k < nk; k++) {
@@ -1812,7 +1813,7 @@ static void finish_variant_mix(struct run *G, const struct rule *r, struct docst
 	if (!nus || !ngb)
 		return;
 	bool flag_gb = ngb <= nus, flag_us = nus <= ngb;
-	for (size_t k = 0; k < nk; k++)
+	for (size_t k = k0; k < k1; k++)
 		for (size_t j = 0; j < sts[k].nvh && !G->error; j++) {
 			const struct vhit *h = &sts[k].vh[j];
 			size_t n = h->end - h->start;
@@ -1877,10 +1878,10 @@ static void collect_name_variants(struct run *R, struct docstats *st)
 			continue;
 		if (form_is(R, i, WF_DICT, NULL))
 			continue; /* a common word, not a name */
-		struct nocc o = { w->start, w->end };
 		void **f = strmap_get(&st->formix, s, n);
 		if (f) {
-			st->nf[(size_t)(uintptr_t)*f - 1].count++;
+			struct nocc o = { w->start, w->end, (uint32_t)((uintptr_t)*f - 1) };
+			st->nf[o.form].count++;
 			PUSH_TO(R, st->occ, st->nocc, st->capocc, o);
 			continue;
 		}
@@ -1893,6 +1894,7 @@ static void collect_name_variants(struct run *R, struct docstats *st)
 			break;
 		if (strmap_put(&st->formix, s, n, (void *)(uintptr_t)st->nnf) < 0)
 			R->error = MTPE_ENOMEM;
+		struct nocc o = { w->start, w->end, (uint32_t)(st->nnf - 1) };
 		PUSH_TO(R, st->occ, st->nocc, st->capocc, o);
 	}
 	strmap_dispose(&st->formix, NULL); /* the piece is done: the end needs the forms and occurrences only */
@@ -1925,13 +1927,21 @@ static void finish_name_variants(struct run *G, const struct rule *r, struct doc
 	strmap best = { 0 };    /* key -> struct gform * (the majority spelling) */
 	struct gform *all = NULL;
 	size_t nall = 0, capall = 0;
+	uint32_t **gix = mtpe_calloc(nk ? nk : 1, sizeof(*gix)); /* piece k's form j is all[gix[k][j]] */
+	if (!gix)
+		G->error = MTPE_ENOMEM;
 	/* the forms in order of first use in the document, with their counts */
-	for (size_t k = 0; k < nk && !G->error; k++)
+	for (size_t k = 0; k < nk && !G->error; k++) {
+		if (!(gix[k] = mtpe_malloc((sts[k].nnf ? sts[k].nnf : 1) * sizeof(uint32_t)))) {
+			G->error = MTPE_ENOMEM;
+			break;
+		}
 		for (size_t j = 0; j < sts[k].nnf && !G->error; j++) {
 			const struct nform *nf = &sts[k].nf[j];
 			void **f = strmap_get(&forms, G->t + nf->start, nf->end - nf->start);
 			if (f) {
-				all[(size_t)(uintptr_t)*f - 1].count += nf->count;
+				gix[k][j] = (uint32_t)((uintptr_t)*f - 1);
+				all[gix[k][j]].count += nf->count;
 				continue;
 			}
 			char key[64];
@@ -1948,7 +1958,9 @@ static void finish_name_variants(struct run *G, const struct rule *r, struct doc
 			}
 			if (!G->error && strmap_put(&forms, G->t + nf->start, nf->end - nf->start, (void *)(uintptr_t)nall) < 0)
 				G->error = MTPE_ENOMEM;
+			gix[k][j] = (uint32_t)(nall - 1);
 		}
+	}
 	for (size_t k = 0; k < nall && !G->error; k++)
 		if (!strmap_get(&best, all[k].key, strlen(all[k].key)) &&
 		    strmap_put(&best, all[k].key, strlen(all[k].key), (void *)(uintptr_t)(k + 1)) < 0)
@@ -1959,26 +1971,27 @@ static void finish_name_variants(struct run *G, const struct rule *r, struct doc
 		if (b && all[k].count > all[(size_t)(uintptr_t)*b - 1].count)
 			*b = (void *)(uintptr_t)(k + 1);
 	}
+	uint32_t *best_of = G->error ? NULL : mtpe_malloc((nall ? nall : 1) * sizeof(uint32_t)); /* index + 1, 0: none */
+	if (!best_of)
+		G->error = MTPE_ENOMEM;
+	for (size_t k = 0; k < nall && !G->error; k++) {
+		void **b = strmap_get(&best, all[k].key, strlen(all[k].key));
+		best_of[k] = b ? (uint32_t)(uintptr_t)*b : 0;
+	}
 	/* where each form occurs */
 	for (size_t k = 0; k < nk && !G->error; k++)
 		for (size_t j = 0; j < sts[k].nocc && !G->error; j++) {
 			const struct nocc *o = &sts[k].occ[j];
-			void **f = strmap_get(&forms, G->t + o->start, o->end - o->start);
-			if (f) {
-				struct gform *g = &all[(size_t)(uintptr_t)*f - 1];
-				PUSH_TO(G, g->at, g->nat, g->capat, o->start);
-			}
+			struct gform *g = &all[gix[k][o->form]];
+			PUSH_TO(G, g->at, g->nat, g->capat, o->start);
 		}
 	for (size_t k = 0; k < nk && !G->error; k++)
 		for (size_t j = 0; j < sts[k].nocc && !G->error; j++) {
 			const struct nocc *o = &sts[k].occ[j];
 			size_t n = o->end - o->start;
-			void **f = strmap_get(&forms, G->t + o->start, n);
-			if (!f)
-				continue;
-			struct gform *nf = &all[(size_t)(uintptr_t)*f - 1];
-			void **b = strmap_get(&best, nf->key, strlen(nf->key));
-			struct gform *bf = b ? &all[(size_t)(uintptr_t)*b - 1] : NULL;
+			struct gform *nf = &all[gix[k][o->form]];
+			uint32_t b = best_of[gix[k][o->form]];
+			struct gform *bf = b ? &all[b - 1] : NULL;
 			if (!bf || bf == nf || (nf->base && bf->base))
 				continue; /* two spellings the dictionary knows are two words (Israel, Israeli) */
 			/* only within one article's reach: the other spelling within NAME_WINDOW bytes */
@@ -1995,6 +2008,10 @@ static void finish_name_variants(struct run *G, const struct rule *r, struct doc
 		free(all[k].key);
 	}
 	free(all);
+	for (size_t k = 0; gix && k < nk; k++)
+		free(gix[k]);
+	free(gix);
+	free(best_of);
 	strmap_dispose(&forms, NULL);
 	strmap_dispose(&best, NULL);
 }
@@ -2576,6 +2593,7 @@ struct gjob {
 	struct run G;
 	mtpe_findings fs;
 	size_t g;         /* which of P->global */
+	size_t k0, k1;    /* the pieces whose findings it makes (variant-mix: in two jobs, its findings are many) */
 	struct docstats *sts;
 };
 
@@ -2588,7 +2606,7 @@ static void finish_one(struct gjob *j, mtpe_checker *c, const struct par *P, siz
 		j->sts[i] = P->k[i].st[j->g];
 	switch (r->builtin) {
 	case BUILTIN_NAME_CASE: finish_name_case(&j->G, r, j->sts, nk); break;
-	case BUILTIN_VARIANT_MIX: finish_variant_mix(&j->G, r, j->sts, nk); break;
+	case BUILTIN_VARIANT_MIX: finish_variant_mix(&j->G, r, j->sts, nk, j->k0, j->k1); break;
 	case BUILTIN_NAME_VARIANTS: finish_name_variants(&j->G, r, j->sts, nk); break;
 	default: break;
 	}
@@ -2608,22 +2626,28 @@ static void finish_job(void *arg, size_t j, mtpe_checker *c)
 
 /*
  * Decides the document-level rules (P->global) from the pieces' stats, each
- * rule in a job of its own, the jobs shared by up to n threads; their
- * findings go to gfs in the rules' order, as from one thread.
+ * rule in a job of its own (variant-mix, with many findings, in two: the
+ * first and second half of the pieces), the jobs shared by up to n threads;
+ * their findings go to gfs in the rules' order, as from one thread.
  */
 static int finish_globals(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, const mtpe_region *reg, size_t len,
 			  const struct par *P, mtpe_findings *gfs)
 {
-	size_t nk = P->nk, njobs = P->nglobal;
-	struct gjobs G = { mtpe_calloc(njobs ? njobs : 1, sizeof(struct gjob)), P };
+	size_t nk = P->nk, njobs = 0;
+	struct gjobs G = { mtpe_calloc(2 * P->nglobal + 1, sizeof(struct gjob)), P };
 	int error = G.jobs ? 0 : MTPE_ENOMEM;
-	for (size_t g = 0; g < njobs && !error; g++) {
-		struct gjob *j = &G.jobs[g];
-		j->g = g;
-		j->fs = (mtpe_findings)MTPE_FINDINGS_INIT;
-		run_init(&j->G, cs[0], doc, reg, 0, len, &j->fs);
-		if (!(j->sts = mtpe_calloc(nk ? nk : 1, sizeof(*j->sts))))
-			error = MTPE_ENOMEM;
+	for (size_t g = 0; g < P->nglobal && !error; g++) {
+		bool halves = n > 1 && nk > 1 && cs[0]->rules[P->global[g]].builtin == BUILTIN_VARIANT_MIX;
+		for (size_t h = 0; h < (halves ? 2u : 1u) && !error; h++) {
+			struct gjob *j = &G.jobs[njobs++];
+			j->g = g;
+			j->k0 = halves && h ? nk / 2 : 0;
+			j->k1 = halves && !h ? nk / 2 : nk;
+			j->fs = (mtpe_findings)MTPE_FINDINGS_INIT;
+			run_init(&j->G, cs[0], doc, reg, 0, len, &j->fs);
+			if (!(j->sts = mtpe_calloc(nk ? nk : 1, sizeof(*j->sts))))
+				error = MTPE_ENOMEM;
+		}
 	}
 	if (!error)
 		run_pool(cs, n, njobs, finish_job, &G);

@@ -44,6 +44,21 @@ static void json_str(mtpe_buf *b, const char *s)
 	mtpe_buf_putc(b, '"');
 }
 
+/* A key and a whole number: `, "key": 123` without printf (the findings' six numbers were a third of the output's time). */
+static void json_num(mtpe_buf *b, const char *key, long long v)
+{
+	char t[64];
+	size_t k = sizeof(t);
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	do
+		t[--k] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		t[--k] = '-';
+	mtpe_buf_puts(b, key);
+	mtpe_buf_put(b, t + k, sizeof(t) - k);
+}
+
 static int json_begin(mtpe_format_ctx *ctx)
 {
 	mtpe_buf_puts(ctx->out, "{\n  \"version\": 1,\n  \"files\": [");
@@ -71,8 +86,12 @@ static int json_file(mtpe_format_ctx *ctx, const mtpe_doc *doc, const mtpe_findi
 		json_str(b, mtpe_severity_name(f->severity));
 		mtpe_buf_puts(b, ",\n          \"message\": ");
 		json_str(b, f->message);
-		mtpe_buf_printf(b, ",\n          \"offset\": %zu, \"length\": %zu, \"line\": %d, \"column\": %d, \"end_line\": %d, \"end_column\": %d",
-				f->offset, f->length, f->line, f->column, f->end_line, f->end_column);
+		json_num(b, ",\n          \"offset\": ", (long long)f->offset);
+		json_num(b, ", \"length\": ", (long long)f->length);
+		json_num(b, ", \"line\": ", f->line);
+		json_num(b, ", \"column\": ", f->column);
+		json_num(b, ", \"end_line\": ", f->end_line);
+		json_num(b, ", \"end_column\": ", f->end_column);
 		mtpe_buf_puts(b, ",\n          \"text\": ");
 		json_str(b, f->text);
 		mtpe_buf_puts(b, ", \"replacements\": [");
