@@ -167,6 +167,7 @@ void mtpe_checker_free(mtpe_checker *c)
 	free(c->spare_words);
 	if (c->skip_re)
 		pcre2_code_free(c->skip_re);
+	mtpe_ac_hits_dispose(&c->hits);
 	mtpe_ac_free(c->ac);
 	free(c->data_dir);
 	free(c);
@@ -1341,8 +1342,12 @@ static const uint32_t *word_forms(struct run *R)
 		wid = c->spare_wid;
 		R->widcap = c->spare_widcap;
 		c->spare_wid = NULL;
-	} else if ((wid = mtpe_malloc((nw ? nw : 1) * sizeof(*wid))) != NULL) {
-		R->widcap = nw ? nw : 1;
+	} else {
+		free(c->spare_wid); /* too small: room for as many words as the words array has (the next piece's fit) */
+		c->spare_wid = NULL;
+		size_t cap = R->seg.capwords > nw ? R->seg.capwords : nw ? nw : 1;
+		if ((wid = mtpe_malloc(cap * sizeof(*wid))) != NULL)
+			R->widcap = cap;
 	}
 	if (!wid) {
 		R->error = MTPE_ENOMEM;
@@ -2372,8 +2377,9 @@ static void run_rules(struct run *R, int which)
 			if (nl)
 				we = (size_t)(nl - R->t) + 1;
 		}
-		mtpe_ac_hits hits;
-		bool have_hits = prefilter && c->ac && mtpe_ac_scan(c->ac, R->t + ws, we - ws, &hits) == 0;
+		/* the last window's arrays are reused: fresh pages cost more than the work here */
+		bool have_hits = prefilter && c->ac && mtpe_ac_scan_again(c->ac, R->t + ws, we - ws, &c->hits) == 0;
+		mtpe_ac_hits hits = c->hits; /* the same arrays */
 		for (size_t r = 0; have_hits && ws && r < hits.nrules; r++)
 			for (size_t k = 0; k < hits.nranges[r]; k++) {
 				hits.ranges[r][k].start += ws;
@@ -2391,8 +2397,6 @@ static void run_rules(struct run *R, int which)
 			if (c->rules[i].builtin == BUILTIN_NONE && wanted(&c->rules[i], which) &&
 			    (!low || literal_in(&c->rules[i], low, nlow)))
 				run_pattern_window(R, &c->rules[i], have_hits ? &hits : NULL, i, ws, we, &resume[i]);
-		if (have_hits)
-			mtpe_ac_hits_dispose(&hits);
 	}
 	free(resume);
 	free(low);

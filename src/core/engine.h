@@ -15,6 +15,7 @@
 #include "mtpe/check.h"
 #include "mtpe/spell.h"
 #include "mtpe/segment.h"
+#include "prefilter.h"
 #include "strmap.h"
 
 struct wordlist {
@@ -178,6 +179,7 @@ struct mtpe_checker {
 	bool full_suggest;
 	pcre2_code *skip_re;      /* URLs, e-mail, handles, tags */
 	struct mtpe_ac *ac;       /* prefilter over all rules' literals (prefilter.h), built on first long text */
+	mtpe_ac_hits hits;        /* the last window's hits: their arrays are reused by the next scan */
 	mtpe_word *spare_words;   /* the last piece's words array, for the next piece (its pages are there) */
 	size_t spare_cap;
 	bool ac_tried;

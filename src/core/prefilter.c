@@ -1544,10 +1544,20 @@ struct pending {
 int mtpe_ac_scan(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_hits *h)
 {
 	memset(h, 0, sizeof(*h));
-	h->nrules = ac->nrules;
-	h->ranges = mtpe_calloc(ac->nrules ? ac->nrules : 1, sizeof(*h->ranges));
-	h->nranges = mtpe_calloc(ac->nrules ? ac->nrules : 1, sizeof(size_t));
-	h->caps = mtpe_calloc(ac->nrules ? ac->nrules : 1, sizeof(size_t));
+	return mtpe_ac_scan_again(ac, text, len, h);
+}
+
+int mtpe_ac_scan_again(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_hits *h)
+{
+	if (h->ranges && h->nrules == ac->nrules) { /* the last scan's arrays, emptied: their memory is already ours */
+		memset(h->nranges, 0, ac->nrules * sizeof(size_t));
+	} else {
+		mtpe_ac_hits_dispose(h);
+		h->nrules = ac->nrules;
+		h->ranges = mtpe_calloc(ac->nrules ? ac->nrules : 1, sizeof(*h->ranges));
+		h->nranges = mtpe_calloc(ac->nrules ? ac->nrules : 1, sizeof(size_t));
+		h->caps = mtpe_calloc(ac->nrules ? ac->nrules : 1, sizeof(size_t));
+	}
 	if (!h->ranges || !h->nranges || !h->caps) {
 		mtpe_ac_hits_dispose(h);
 		return MTPE_ENOMEM;

@@ -53,6 +53,8 @@ typedef struct mtpe_ac_hits {
 
 /* Scans text; fills per-rule line ranges (adjacent lines merged). */
 int mtpe_ac_scan(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_hits *hits);
+/* The same into hits from an earlier scan (or zeroed): its arrays are emptied and reused. */
+int mtpe_ac_scan_again(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_hits *hits);
 void mtpe_ac_hits_dispose(mtpe_ac_hits *hits);
 
 /*
