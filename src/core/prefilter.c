@@ -5,6 +5,9 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "mtpe/common.h"
 
@@ -1663,11 +1666,16 @@ static int add_range(mtpe_ac_range **r, size_t *nr, size_t *cap, size_t a, size_
 	return 0;
 }
 
+static inline unsigned fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32u : c;
+}
+
 /* Equal but for ASCII case, any two non-ASCII bytes counting as equal (a superset of a caseless \1). */
-static bool same_letters(const unsigned char *a, const unsigned char *b, size_t n)
+static inline bool same_letters(const unsigned char *a, const unsigned char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (a[i] != b[i] && !(a[i] >= 0x80 && b[i] >= 0x80) && tolower(a[i]) != tolower(b[i]))
+		if (a[i] != b[i] && !(a[i] >= 0x80 && b[i] >= 0x80) && fold(a[i]) != fold(b[i]))
 			return false;
 	return true;
 }
@@ -1690,6 +1698,9 @@ static inline uint64_t bytes_upper(uint64_t x)
 	return ge_a & ~gt_z & ~x & (ones * 128);
 }
 
+static int hint_from(mtpe_hint h, const unsigned char *u, size_t n, size_t ws, size_t we, size_t i, size_t s,
+		     mtpe_ac_range **r, size_t *nr, size_t *cap, bool *stop);
+
 /* One candidate position i of hint h; *stop when the scan is past we. */
 static int hint_at(mtpe_hint h, const unsigned char *u, size_t from, size_t n, size_t ws, size_t we, size_t i,
 		   mtpe_ac_range **r, size_t *nr, size_t *cap, bool *stop)
@@ -1697,6 +1708,13 @@ static int hint_at(mtpe_hint h, const unsigned char *u, size_t from, size_t n, s
 	size_t s = i;
 	while (s > from && lowish(u[s - 1]))
 		s--;
+	return hint_from(h, u, n, ws, we, i, s, r, nr, cap, stop);
+}
+
+/* The same, s being where the run of lower-case (or non-ASCII) bytes before i starts. */
+static int hint_from(mtpe_hint h, const unsigned char *u, size_t n, size_t ws, size_t we, size_t i, size_t s,
+		     mtpe_ac_range **r, size_t *nr, size_t *cap, bool *stop)
+{
 	if (s > we) {
 		*stop = true;
 		return 0;
@@ -1770,6 +1788,31 @@ int mtpe_hint_scan(mtpe_hint h, const char *t, size_t from, size_t n, size_t ws,
 	 * the run began by we.
 	 */
 	size_t i = ws;
+#if defined(__SSE2__)
+	/*
+	 * repeated-word, 64 bytes at a time: the spaces and the lower-case (or
+	 * non-ASCII) bytes as bit masks, so the run before each space is found
+	 * from the bits, not walked back byte by byte.
+	 */
+	const __m128i sp = _mm_set1_epi8(' '), a1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1), zero = _mm_setzero_si128();
+	for (; h == MTPE_HINT_REPEATED_WORD && i + 64 <= n && !stop; i += 64) {
+		uint64_t msp = 0, mlow = 0;
+		for (int k = 0; k < 4; k++) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i + 16 * k));
+			__m128i lo = _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(v, a1), _mm_cmplt_epi8(v, z1)), _mm_cmplt_epi8(v, zero));
+			msp |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sp)) << (16 * k);
+			mlow |= (uint64_t)(uint16_t)_mm_movemask_epi8(lo) << (16 * k);
+		}
+		for (; msp && !stop; msp &= msp - 1) {
+			unsigned p = (unsigned)__builtin_ctzll(msp);
+			uint64_t other = ~mlow & ((1ull << p) - 1); /* the bytes before the space in this block that end a run */
+			int e = other ? hint_from(h, u, n, ws, we, i + p, i + 64 - (size_t)__builtin_clzll(other), r, nr, cap, &stop)
+				      : hint_at(h, u, from, n, ws, we, i + p, r, nr, cap, &stop);
+			if (e < 0)
+				return MTPE_ENOMEM;
+		}
+	}
+#endif
 	for (; i + 8 <= n && !stop; i += 8) {
 		uint64_t x;
 		memcpy(&x, u + i, 8);
