@@ -26,6 +26,7 @@ struct wordlist {
 	strmap exact;  /* entry as written -> 1 */
 	char *alt;     /* the list as a regex group, once a pattern used it */
 	char *trie;    /* the same with common beginnings factored out (trie_alternation), for matching */
+	char *trie_ci; /* ... in lower case, for a (?i:...) that holds the list alone */
 	uint64_t sig_exact[64], sig_lower[64]; /* (first byte, last byte, length) of the entries: most misses cost one bit */
 };
 

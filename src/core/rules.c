@@ -43,6 +43,7 @@ void mtpe_rules__free_list(struct wordlist *l)
 	free(l->entries);
 	free(l->alt);
 	free(l->trie);
+	free(l->trie_ci);
 	strmap_dispose(&l->lower, NULL);
 	strmap_dispose(&l->exact, NULL);
 	free(l->name);
@@ -188,11 +189,12 @@ static char *list_alternation(const struct wordlist *l)
  * (?:for(?:eign|mer)|state)... The flat group tries ~100 alternatives at each
  * place; this one follows one branch per character. It matches what the flat
  * group matches, in the same order of preference where the text allows two:
- * entries that match at one place are then one the other's beginning (no two
- * differ only in case: the patterns it is used in ignore none), and the longer
- * one comes first in both (here its branch is tried before the end of the
- * shorter: "(?:...)?"). Units are whole characters, escapes and the \s{1,8}
- * that stands for a space.
+ * entries that match at one place are then one the other's beginning, and the
+ * longer one comes first in both (here its branch is tried before the end of
+ * the shorter: "(?:...)?"). That holds where case counts (a pattern that never
+ * ignores case), and in a (?i:...) that holds the list alone, with the entries
+ * in lower case (two that differ only in case are one). Units are whole
+ * characters, escapes and the \s{1,8} that stands for a space.
  */
 struct tnode {
 	const char *unit; /* into the escaped entries */
@@ -271,7 +273,12 @@ static void trie_free(struct tnode *t)
 	free(t->kids);
 }
 
-static char *trie_alternation(const struct wordlist *l)
+/*
+ * fold: for a list that is all a (?i:...) group holds, its entries in lower
+ * case (ASCII lists only: NULL for others): case is ignored there, and two
+ * entries differing only in case match the same text, so they are one branch.
+ */
+static char *trie_alternation(const struct wordlist *l, bool fold)
 {
 	mtpe_buf esc = MTPE_BUF_INIT, b = MTPE_BUF_INIT;
 	size_t *at = mtpe_malloc((l->n ? l->n : 1) * sizeof(size_t));
@@ -280,9 +287,23 @@ static char *trie_alternation(const struct wordlist *l)
 	bool ok = at != NULL;
 	for (size_t i = 0; ok && i < l->n; i++) {
 		at[i] = esc.len;
-		put_escaped(&esc, l->entries[i]);
+		char low[256];
+		const char *e = l->entries[i];
+		if (fold) {
+			size_t k = 0;
+			for (; e[k] && k + 1 < sizeof(low); k++) {
+				if ((unsigned char)e[k] >= 0x80)
+					ok = false;
+				low[k] = (char)tolower((unsigned char)e[k]);
+			}
+			if (e[k])
+				ok = false;
+			low[k] = '\0';
+			e = low;
+		}
+		put_escaped(&esc, e);
 		mtpe_buf_putc(&esc, '\0');
-		ok = !esc.oom && l->entries[i][0];
+		ok = ok && !esc.oom && e[0];
 	}
 	for (size_t i = 0; ok && i < l->n; i++)
 		ok = trie_insert(&root, esc.ptr + at[i]);
@@ -316,11 +337,12 @@ static bool pattern_ignores_case(const char *p)
 	return false;
 }
 
-/* Expands {list} references: as flat groups (trie false), or as tries. */
+/* Expands {list} references: as flat groups (trie false), or as tries (trie_alternation) where that is safe. */
 static char *expand_lists(mtpe_checker *c, const char *pat, const char *file, const yaml_node_t *node,
 			  mtpe_error *err, bool trie)
 {
 	mtpe_buf b = MTPE_BUF_INIT;
+	bool ignores_case = pattern_ignores_case(pat);
 	const char *p = pat;
 	while (*p) {
 		if (*p == '\\' && p[1]) {
@@ -357,9 +379,19 @@ static char *expand_lists(mtpe_checker *c, const char *pat, const char *file, co
 					mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 					return NULL;
 				}
-				if (trie && !l->trie)
-					l->trie = trie_alternation(l); /* NULL: the flat group */
-				mtpe_buf_puts(&b, trie && l->trie ? l->trie : l->alt);
+				/* as a trie where case counts, or in lower case where a (?i:...) holds the list alone */
+				bool alone_ci = b.len >= 4 && !memcmp(b.ptr + b.len - 4, "(?i:", 4) && e[1] == ')';
+				const char *t = NULL;
+				if (trie && !ignores_case) {
+					if (!l->trie)
+						l->trie = trie_alternation(l, false); /* NULL: the flat group */
+					t = l->trie;
+				} else if (trie && alone_ci) {
+					if (!l->trie_ci)
+						l->trie_ci = trie_alternation(l, true);
+					t = l->trie_ci;
+				}
+				mtpe_buf_puts(&b, t ? t : l->alt);
 				p = e + 1;
 				continue;
 			}
@@ -622,7 +654,7 @@ static int compile_pattern(struct loader *L, struct rule *r, yaml_node_t *pn)
 		free(expanded);
 		return mtpe_error_set(L->err, MTPE_ENOMEM, "out of memory");
 	}
-	if (L->defer && strchr(r->pattern, '{') && !pattern_ignores_case(r->pattern) && !getenv("MTPE_FLAT_LISTS")) {
+	if (L->defer && strchr(r->pattern, '{') && !getenv("MTPE_FLAT_LISTS")) {
 		/* ours, compiled on first use: with its lists as tries (the literals came from the flat form) */
 		char *t = expand_lists(L->c, r->pattern, L->file, pn, L->err, true);
 		if (t) {
