@@ -275,8 +275,9 @@ static void trie_free(struct tnode *t)
 
 /*
  * fold: for a list that is all a (?i:...) group holds, its entries in lower
- * case (ASCII lists only: NULL for others): case is ignored there, and two
- * entries differing only in case match the same text, so they are one branch.
+ * case (lists of ASCII and caseless punctuation U+2000-207F only: NULL for
+ * others): case is ignored there, and two entries differing only in case match
+ * the same text, so they are one branch.
  */
 static char *trie_alternation(const struct wordlist *l, bool fold)
 {
@@ -292,9 +293,20 @@ static char *trie_alternation(const struct wordlist *l, bool fold)
 		if (fold) {
 			size_t k = 0;
 			for (; e[k] && k + 1 < sizeof(low); k++) {
-				if ((unsigned char)e[k] >= 0x80)
+				unsigned char ch = (unsigned char)e[k];
+				if (ch >= 0x80 && !(ch == 0xE2 && ((unsigned char)e[k + 1] & 0xFE) == 0x80)) /* U+2000-207F: dashes, quotes, no case */
 					ok = false;
-				low[k] = (char)tolower((unsigned char)e[k]);
+				if (ch == 0xE2 && ok) { /* the whole character as it is */
+					low[k] = e[k];
+					if (e[k + 1] && e[k + 2] && k + 3 < sizeof(low)) {
+						low[k + 1] = e[k + 1];
+						low[k + 2] = e[k + 2];
+						k += 2;
+						continue;
+					}
+					ok = false;
+				}
+				low[k] = (char)tolower(ch);
 			}
 			if (e[k])
 				ok = false;
