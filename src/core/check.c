@@ -1048,12 +1048,20 @@ static void run_pattern_range(struct run *R, struct rule *r, size_t from, size_t
  * Compiles a built-in rule's pattern on its first use (most rules never run on
  * a short text). They compile: the test suite runs every rule's examples.
  */
-static bool ensure_compiled(struct rule *r)
+static bool ensure_compiled(mtpe_checker *owner, struct rule *r)
 {
 	if (r->re)
 		return true;
 	if (!r->expanded)
 		return false;
+	if (r->tries_later) {
+		char *t = mtpe_rules__expand_tries(owner, r);
+		if (t) {
+			free(r->expanded);
+			r->expanded = t;
+		}
+		r->tries_later = false;
+	}
 	int ec;
 	PCRE2_SIZE eo;
 	r->re = pcre2_compile((PCRE2_SPTR)r->expanded, PCRE2_ZERO_TERMINATED, MTPE_RULE_PCRE2_OPTIONS, &ec, &eo, NULL);
@@ -1067,9 +1075,9 @@ static bool ensure_compiled(struct rule *r)
 }
 
 /* Compiles r, and JIT-compiles it once the checker has seen a long text; false if it does not compile. */
-static bool compile_for(const mtpe_checker *c, struct rule *r)
+static bool compile_for(mtpe_checker *owner, const mtpe_checker *c, struct rule *r)
 {
-	if (!ensure_compiled(r))
+	if (!ensure_compiled(owner, r))
 		return false;
 	if (!r->jit_tried && c->text_seen >= JIT_MIN_TEXT) {
 		r->jit_tried = true;
@@ -1086,12 +1094,12 @@ static bool compile_for(const mtpe_checker *c, struct rule *r)
 static bool ensure_code(mtpe_checker *c, struct rule *r)
 {
 	if (!c->share_lock)
-		return compile_for(c, r);
+		return compile_for(c, c, r);
 	if (r->code_ready)
 		return r->re != NULL;
 	pthread_mutex_lock(c->share_lock);
 	struct rule *L = c->leader ? &c->leader->rules[r - c->rules] : r;
-	bool ok = compile_for(c, L);
+	bool ok = compile_for(c->leader ? c->leader : c, c, L);
 	if (L != r && ok) {
 		r->re = L->re;
 		r->jit_tried = L->jit_tried;

@@ -105,6 +105,7 @@ struct rule {
 	size_t nex;
 	char *file;
 	int line;
+	bool tries_later; /* expanded has the flat lists: compile the lists as tries (mtpe_rules__expand_tries) */
 	bool jit_tried;   /* JIT compiled on first use over a long text */
 	bool re_borrowed; /* re is the leader's (a parallel check compiles each pattern once): not ours to free */
 	bool code_ready;  /* in a parallel check: this thread has taken re (ours or the leader's) under the lock */
@@ -203,6 +204,7 @@ int mtpe_rules__load_path(mtpe_checker *c, const char *path, mtpe_error *err);
 int mtpe_rules__load_dir(mtpe_checker *c, const char *dir, bool required, mtpe_error *err);
 struct wordlist *mtpe_rules__list(mtpe_checker *c, const char *name, mtpe_error *err);
 void mtpe_rules__free_rule(struct rule *r);
+char *mtpe_rules__expand_tries(mtpe_checker *c, const struct rule *r);
 void mtpe_rules__free_list(struct wordlist *l);
 
 /* template.c */

@@ -642,6 +642,12 @@ static int parse_examples(struct loader *L, struct rule *r, yaml_node_t *v)
 	return 0;
 }
 
+/* r's pattern with its lists as tries, for compiling (NULL: out of memory; the flat form serves). */
+char *mtpe_rules__expand_tries(mtpe_checker *c, const struct rule *r)
+{
+	return expand_lists(c, r->pattern, r->file, NULL, NULL, true);
+}
+
 static int compile_pattern(struct loader *L, struct rule *r, yaml_node_t *pn)
 {
 	char *expanded = expand_lists(L->c, r->pattern, L->file, pn, L->err, false);
@@ -666,14 +672,8 @@ static int compile_pattern(struct loader *L, struct rule *r, yaml_node_t *pn)
 		free(expanded);
 		return mtpe_error_set(L->err, MTPE_ENOMEM, "out of memory");
 	}
-	if (L->defer && strchr(r->pattern, '{') && !getenv("MTPE_FLAT_LISTS")) {
-		/* ours, compiled on first use: with its lists as tries (the literals came from the flat form) */
-		char *t = expand_lists(L->c, r->pattern, L->file, pn, L->err, true);
-		if (t) {
-			free(expanded);
-			expanded = t;
-		}
-	}
+	/* ours, compiled on first use: with its lists as tries then (the literals come from the flat form) */
+	r->tries_later = L->defer && strchr(r->pattern, '{') && !getenv("MTPE_FLAT_LISTS");
 	if (L->defer)
 		r->expanded = expanded;
 	else
