@@ -1603,7 +1603,90 @@ static void next_word_verdict(const struct run *R, size_t qs0, size_t qe0, size_
 		*title_next = true; /* "trump Tower" is unclear; only with direct evidence */
 }
 
-/* name-case, in a piece: the direct evidence (findings now), and what the rest of the document decides. */
+/* name-case, direct evidence on word i (lower-case first letter): a finding now; true if it made one. */
+static bool name_case_direct(struct run *R, const struct rule *r, struct docstats *st, size_t i, const struct wordlist *titles,
+			     const struct wordlist *given, const struct wordlist *sur)
+{
+	const mtpe_word *w = &R->seg.words[i];
+	const char *s = R->t + w->start;
+	size_t n = w->end - w->start;
+	/* cheap tests first: a capitalized title or given name before, or a hyphenated name part after */
+	bool ptitle = false, pgiven = false, next_part = false;
+	if (i > 0 && only_spaces_between(R, R->seg.words[i - 1].end, w->start)) {
+		if (c_isupper((unsigned char)R->t[R->seg.words[i - 1].start])) {
+			ptitle = form_is(R, i - 1, WF_TITLE, titles);
+			pgiven = form_is(R, i - 1, WF_GIVEN, given);
+		}
+	}
+	if (i + 1 < R->seg.nwords) {
+		const mtpe_word *q = &R->seg.words[i + 1];
+		next_part = c_isupper((unsigned char)R->t[q->start]) && (size_t)q->end + 1 < R->n && R->t[q->end] == '-' &&
+			    c_isalpha((unsigned char)R->t[q->end + 1]) && only_spaces_between(R, w->end, q->start);
+	}
+	if (!ptitle && !pgiven && !next_part)
+		return false;
+	if (shape_at(R, i) != SHAPE_LOWER)
+		return false;
+	bool surname = form_is(R, i, WF_SURNAME, sur);
+	bool known = form_is(R, i, WF_DICT, NULL);
+	const char *why = NULL;
+	if ((surname || !known) && pgiven)
+		why = "after a given name";
+	else if ((surname || !known) && ptitle && !word_in(s, n, modal_words))
+		why = "after a title";
+	if (!why && surname && next_part && !sentence_start(R, w->start)) {
+		/* "moon Jae-in", "park Geun-hye": a capitalized, hyphenated name part follows */
+		if (shape_at(R, i + 1) == SHAPE_TITLE && !form_is(R, i + 1, WF_DICT, NULL))
+			why = "before the rest of a name";
+	}
+	if (!why)
+		return false;
+	add_case_finding(R, r, w->start, w->end, why);
+	if (surname)
+		put_lower(R, &st->names, s, n);
+	return true;
+}
+
+/* name-case: a lower-case surname at word i is kept, with its surroundings, for the end of the document to decide. */
+static void name_case_candidate(struct run *R, struct docstats *st, size_t i, bool flagged, const struct wordlist *sur)
+{
+	const mtpe_word *w = &R->seg.words[i];
+	const char *s = R->t + w->start;
+	size_t n = w->end - w->start;
+	if (!form_is(R, i, WF_SURNAME, sur) || shape_at(R, i) != SHAPE_LOWER || word_in(s, n, modal_words))
+		return;
+	struct ncand c;
+	memset(&c, 0, sizeof(c));
+	c.start = w->start;
+	c.end = w->end;
+	c.flagged = flagged;
+	/* looks like a person in this sentence: no determiner before, a verb or punctuation after */
+	if (i > 0) {
+		const mtpe_word *p = &R->seg.words[i - 1];
+		c.det_before = word_in(R->t + p->start, p->end - p->start, determiners);
+	} else {
+		c.first = true;
+	}
+	size_t after = w->end;
+	while (after < R->n && R->t[after] == ' ')
+		after++;
+	c.after = after;
+	if (after >= R->n || strchr(",.;:!?)\"'", R->t[after]) || !strncmp(R->t + after, "\xE2\x80\x99", 3) ||
+	    !strncmp(R->t + after, "\xE2\x80\x9D", 3))
+		c.base_ok = true;
+	else if (i + 1 < R->seg.nwords)
+		next_word_verdict(R, R->seg.words[i + 1].start, R->seg.words[i + 1].end, after, &c.base_ok, &c.title_next);
+	else
+		c.last = true;
+	PUSH_TO(R, st->cand, st->ncand, st->capcand, c);
+}
+
+/*
+ * name-case, in a piece, in one pass over the words: the direct evidence
+ * (findings now), surnames capitalized after a given name or title elsewhere
+ * ("Donald Trump": evidence too), and the lower-case surnames the rest of the
+ * document decides.
+ */
 static void collect_name_case(struct run *R, const struct rule *r, struct docstats *st)
 {
 	struct wordlist *titles = list_or_null(R->c, "titles"), *given = list_or_null(R->c, "given-names"),
@@ -1612,102 +1695,23 @@ static void collect_name_case(struct run *R, const struct rule *r, struct docsta
 		return;
 	if (!word_forms(R))
 		return;
-	bool *flagged = mtpe_calloc(R->seg.nwords ? R->seg.nwords : 1, sizeof(bool));
-	if (!flagged) {
-		R->error = MTPE_ENOMEM;
-		return;
-	}
-	/* pass 1: direct evidence */
 	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
 		const mtpe_word *w = &R->seg.words[i];
 		const char *s = R->t + w->start;
-		size_t n = w->end - w->start;
-		if (w->kind != MTPE_WORD_LETTER || c_isupper((unsigned char)s[0]))
+		if (c_isupper((unsigned char)s[0])) {
+			const mtpe_word *p = i ? &R->seg.words[i - 1] : NULL;
+			if (p && c_isupper((unsigned char)R->t[p->start]) && only_spaces_between(R, p->end, w->start) &&
+			    (form_is(R, i - 1, WF_GIVEN, given) || form_is(R, i - 1, WF_TITLE, titles)) &&
+			    shape_at(R, i) == SHAPE_TITLE && form_is(R, i, WF_SURNAME, sur))
+				put_lower(R, &st->persons, s, w->end - w->start);
 			continue;
-		/* cheap tests first: a capitalized title or given name before, or a hyphenated name part after */
-		bool ptitle = false, pgiven = false, next_part = false;
-		if (i > 0 && only_spaces_between(R, R->seg.words[i - 1].end, w->start)) {
-			if (c_isupper((unsigned char)R->t[R->seg.words[i - 1].start])) {
-				ptitle = form_is(R, i - 1, WF_TITLE, titles);
-				pgiven = form_is(R, i - 1, WF_GIVEN, given);
-			}
 		}
-		if (i + 1 < R->seg.nwords) {
-			const mtpe_word *q = &R->seg.words[i + 1];
-			next_part = c_isupper((unsigned char)R->t[q->start]) && (size_t)q->end + 1 < R->n && R->t[q->end] == '-' &&
-				    c_isalpha((unsigned char)R->t[q->end + 1]) && only_spaces_between(R, w->end, q->start);
-		}
-		if (!ptitle && !pgiven && !next_part)
+		if (w->kind != MTPE_WORD_LETTER)
 			continue;
-		if (shape_at(R, i) != SHAPE_LOWER)
-			continue;
-		bool surname = form_is(R, i, WF_SURNAME, sur);
-		bool known = form_is(R, i, WF_DICT, NULL);
-		const char *why = NULL;
-		if ((surname || !known) && pgiven)
-			why = "after a given name";
-		else if ((surname || !known) && ptitle && !word_in(s, n, modal_words))
-			why = "after a title";
-		if (!why && surname && next_part && !sentence_start(R, w->start)) {
-			/* "moon Jae-in", "park Geun-hye": a capitalized, hyphenated name part follows */
-			if (shape_at(R, i + 1) == SHAPE_TITLE && !form_is(R, i + 1, WF_DICT, NULL))
-				why = "before the rest of a name";
-		}
-		if (why) {
-			add_case_finding(R, r, w->start, w->end, why);
-			flagged[i] = true;
-			if (surname)
-				put_lower(R, &st->names, s, n);
-		}
+		bool flagged = name_case_direct(R, r, st, i, titles, given, sur);
+		if (c_islower((unsigned char)s[0]) && !R->error)
+			name_case_candidate(R, st, i, flagged, sur);
 	}
-	/* a surname capitalized right after a given name or title elsewhere ("Donald Trump") is evidence too */
-	for (size_t i = 1; i < R->seg.nwords && !R->error; i++) {
-		const mtpe_word *w = &R->seg.words[i], *p = &R->seg.words[i - 1];
-		const char *s = R->t + w->start, *ps = R->t + p->start;
-		size_t n = w->end - w->start;
-		if (!c_isupper((unsigned char)s[0]) || !c_isupper((unsigned char)ps[0]) || !only_spaces_between(R, p->end, w->start))
-			continue;
-		if (!form_is(R, i - 1, WF_GIVEN, given) && !form_is(R, i - 1, WF_TITLE, titles))
-			continue;
-		if (shape_at(R, i) != SHAPE_TITLE || !form_is(R, i, WF_SURNAME, sur))
-			continue;
-		put_lower(R, &st->persons, s, n);
-	}
-	/* pass 2 waits for the whole document: keep the lower-case surnames and their surroundings */
-	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
-		const mtpe_word *w = &R->seg.words[i];
-		const char *s = R->t + w->start;
-		size_t n = w->end - w->start;
-		if (w->kind != MTPE_WORD_LETTER || !c_islower((unsigned char)s[0]))
-			continue;
-		if (!form_is(R, i, WF_SURNAME, sur) || shape_at(R, i) != SHAPE_LOWER || word_in(s, n, modal_words))
-			continue;
-		struct ncand c;
-		memset(&c, 0, sizeof(c));
-		c.start = w->start;
-		c.end = w->end;
-		c.flagged = flagged[i];
-		/* looks like a person in this sentence: no determiner before, a verb or punctuation after */
-		if (i > 0) {
-			const mtpe_word *p = &R->seg.words[i - 1];
-			c.det_before = word_in(R->t + p->start, p->end - p->start, determiners);
-		} else {
-			c.first = true;
-		}
-		size_t after = w->end;
-		while (after < R->n && R->t[after] == ' ')
-			after++;
-		c.after = after;
-		if (after >= R->n || strchr(",.;:!?)\"'", R->t[after]) || !strncmp(R->t + after, "\xE2\x80\x99", 3) ||
-		    !strncmp(R->t + after, "\xE2\x80\x9D", 3))
-			c.base_ok = true;
-		else if (i + 1 < R->seg.nwords)
-			next_word_verdict(R, R->seg.words[i + 1].start, R->seg.words[i + 1].end, after, &c.base_ok, &c.title_next);
-		else
-			c.last = true;
-		PUSH_TO(R, st->cand, st->ncand, st->capcand, c);
-	}
-	free(flagged);
 }
 
 static void finish_name_case(struct run *G, const struct rule *r, struct docstats *sts, size_t nk)
