@@ -1543,7 +1543,6 @@ struct ncand {
 struct docstats {
 	struct vhit *vh; size_t nvh, capvh, nus, ngb;        /* variant-mix */
 	struct nform *nf; size_t nnf, capnf;                 /* name-variants: forms in order of first use */
-	strmap formix;                                       /* ... text -> index + 1 */
 	struct nocc *occ; size_t nocc, capocc;               /* ... every occurrence of a form */
 	strmap names, persons;                               /* name-case: lower-cased surnames shown to be names */
 	struct ncand *cand; size_t ncand, capcand;           /* ... lower-case surnames to decide at the end */
@@ -1555,7 +1554,6 @@ static void docstats_dispose(struct docstats *st)
 {
 	free(st->vh);
 	free(st->nf);
-	strmap_dispose(&st->formix, NULL);
 	free(st->occ);
 	strmap_dispose(&st->names, NULL);
 	strmap_dispose(&st->persons, NULL);
@@ -1887,6 +1885,7 @@ static void collect_name_variants(struct run *R, struct docstats *st)
 {
 	if (!word_forms(R))
 		return;
+	uint32_t run = ++R->c->nv_runs ? R->c->nv_runs : ++R->c->nv_runs; /* marks the forms met in this piece (never 0) */
 	for (size_t i = 0; i < R->seg.nwords && !R->error; i++) {
 		const mtpe_word *w = &R->seg.words[i];
 		const char *s = R->t + w->start;
@@ -1895,13 +1894,17 @@ static void collect_name_variants(struct run *R, struct docstats *st)
 			continue;
 		if (form_is(R, i, WF_DICT, NULL))
 			continue; /* a common word, not a name */
-		void **f = strmap_get(&st->formix, s, n);
-		if (f) {
-			struct nocc o = { w->start, w->end, (uint32_t)((uintptr_t)*f - 1) };
+		struct wfacts *f = form_of(R, i);
+		if (f->nv_run == run) { /* seen in this piece: its form, or no name key */
+			if (!f->nv_form)
+				continue;
+			struct nocc o = { w->start, w->end, f->nv_form - 1 };
 			st->nf[o.form].count++;
 			PUSH_TO(R, st->occ, st->nocc, st->capocc, o);
 			continue;
 		}
+		f->nv_run = run;
+		f->nv_form = 0;
 		char key[64];
 		if (!name_key(s, n, key, sizeof(key)))
 			continue;
@@ -1909,12 +1912,10 @@ static void collect_name_variants(struct run *R, struct docstats *st)
 		PUSH_TO(R, st->nf, st->nnf, st->capnf, nf);
 		if (R->error)
 			break;
-		if (strmap_put(&st->formix, s, n, (void *)(uintptr_t)st->nnf) < 0)
-			R->error = MTPE_ENOMEM;
+		f->nv_form = (uint32_t)st->nnf;
 		struct nocc o = { w->start, w->end, (uint32_t)(st->nnf - 1) };
 		PUSH_TO(R, st->occ, st->nocc, st->capocc, o);
 	}
-	strmap_dispose(&st->formix, NULL); /* the piece is done: the end needs the forms and occurrences only */
 }
 
 struct gform {

@@ -144,6 +144,7 @@ struct wfacts {
 	struct spell_verdict *sv; /* the spelling verdict (of the form without a possessive); owned by spell_cache */
 	const char *other;        /* the other variety's spelling if a variant word (owned by us2gb/gb2us), else NULL */
 	uint16_t known, val;      /* WF_* bits: the facts learnt, and those true */
+	uint32_t nv_run, nv_form; /* name-variants: in its run nv_run, the form's index + 1 in that piece (0: no name key) */
 	uint8_t shape;            /* enum case_shape */
 	bool gb;                  /* a British variant (other is American) */
 };
@@ -176,6 +177,7 @@ struct mtpe_checker {
 	struct wfacts *wf;        /* wf[0] unused */
 	size_t nwf, capwf;
 	unsigned speller_gen;     /* the speller's generation the two caches above answer for */
+	uint32_t nv_runs;         /* name-variants passes so far (wfacts.nv_run) */
 	uint32_t *spare_wid;      /* the last piece's word-form array, for the next piece */
 	size_t spare_widcap;
 	bool full_suggest;
