@@ -1206,11 +1206,9 @@ static bool is_transposition(const char *w, size_t n, char *const *sugg)
 }
 
 /* Decides once per distinct word: correct, a probable name, or misspelled (with suggestions). */
+/* The verdict on a word (not cached here): a shared one (verdict_ok) or a new one; NULL when out of memory. */
 static struct spell_verdict *verdict(struct run *R, const char *s, size_t n, enum case_shape sh)
 {
-	void **v = strmap_get(&R->c->spell_cache, s, n);
-	if (v)
-		return *v;
 	mtpe_speller *sp = R->c->speller;
 	struct spell_verdict *sv = mtpe_calloc(1, sizeof(*sv));
 	if (!sv)
@@ -1257,10 +1255,6 @@ static struct spell_verdict *verdict(struct run *R, const char *s, size_t n, enu
 		free_verdict(sv);
 		sv = &verdict_ok;
 	}
-	if (strmap_put(&R->c->spell_cache, s, n, sv) < 0) {
-		free_verdict(sv);
-		return NULL;
-	}
 	return sv;
 }
 
@@ -1293,14 +1287,9 @@ static size_t spell_trim(const char *s, size_t n)
 }
 
 /* The spelling verdict on a word (as written; spell_trim'med here), or NULL when out of memory. */
-static struct spell_verdict *form_verdict(struct run *R, const char *s, size_t n)
+/* The verdict on a word as spelling sees it (spell_trim'med), not cached; NULL when out of memory. */
+static struct spell_verdict *make_verdict(struct run *R, const char *s, size_t n)
 {
-	n = spell_trim(s, n);
-	if (n < 2)
-		return &verdict_skip;
-	void **cached = strmap_get(&R->c->spell_cache, s, n);
-	if (cached)
-		return *cached;
 	enum case_shape sh0 = shape_of(s, n);
 	bool skip = has_digit(s, n) || memchr(s, '_', n) || memchr(s, '.', n) || /* codes, domain names */
 		    sh0 == SHAPE_UPPER || sh0 == SHAPE_MIXED;                      /* acronyms and codes */
@@ -1314,9 +1303,44 @@ static struct spell_verdict *form_verdict(struct run *R, const char *s, size_t n
 	struct wordlist *abbrev = skip ? NULL : mtpe_rules__list(R->c, "abbrev-ru", NULL);
 	if (abbrev && in_list(abbrev, s, n, false))
 		skip = true; /* Russian abbreviations: the locale rules propose the fix */
-	if (!skip)
-		return verdict(R, s, n, sh0);
-	return strmap_put(&R->c->spell_cache, s, n, &verdict_skip) < 0 ? NULL : &verdict_skip;
+	return skip ? &verdict_skip : verdict(R, s, n, sh0);
+}
+
+/*
+ * The spelling verdict on a word (as written; spell_trim'med here), from the
+ * cache or made and cached; NULL when out of memory. In a parallel check the
+ * threads share one cache, the leader's, under verdict_lock: a word is looked
+ * up in the dictionaries (and suggestions made) once, not once per thread.
+ */
+static struct spell_verdict *form_verdict(struct run *R, const char *s, size_t n)
+{
+	n = spell_trim(s, n);
+	if (n < 2)
+		return &verdict_skip;
+	mtpe_checker *c = R->c, *owner = c->leader ? c->leader : c;
+	pthread_mutex_t *lock = c->verdict_lock;
+	if (lock)
+		pthread_mutex_lock(lock);
+	void **v = strmap_get(&owner->spell_cache, s, n);
+	struct spell_verdict *sv = v ? *v : NULL;
+	if (lock)
+		pthread_mutex_unlock(lock);
+	if (sv)
+		return sv;
+	if (!(sv = make_verdict(R, s, n)))
+		return NULL;
+	if (lock)
+		pthread_mutex_lock(lock);
+	if ((v = strmap_get(&owner->spell_cache, s, n)) != NULL) { /* another thread was first */
+		free_verdict(sv);
+		sv = *v;
+	} else if (strmap_put(&owner->spell_cache, s, n, sv) < 0) {
+		free_verdict(sv);
+		sv = NULL;
+	}
+	if (lock)
+		pthread_mutex_unlock(lock);
+	return sv;
 }
 
 /* ---- word forms: what the word passes learn about each distinct word ---- */
@@ -1324,12 +1348,17 @@ static struct spell_verdict *form_verdict(struct run *R, const char *s, size_t n
 /* The caches of facts and verdicts start again past this many forms (a text of countless distinct "words"). */
 #define WF_MAX_FORMS ((size_t)1 << 20)
 
-static void wforms_clear(mtpe_checker *c)
+static void wforms_clear_facts(mtpe_checker *c)
 {
 	strmap_dispose(&c->wform, NULL);
 	free(c->wf);
 	c->wf = NULL;
 	c->nwf = c->capwf = 0;
+}
+
+static void wforms_clear(mtpe_checker *c)
+{
+	wforms_clear_facts(c);
 	strmap_dispose(&c->spell_cache, free_verdict);
 }
 
@@ -1340,9 +1369,11 @@ static const uint32_t *word_forms(struct run *R)
 		return R->wid;
 	mtpe_checker *c = R->c;
 	unsigned gen = c->speller ? mtpe_speller_generation(c->speller) : 0;
-	if (gen != c->speller_gen || c->nwf > WF_MAX_FORMS || c->spell_cache.used > WF_MAX_FORMS) {
+	if (!c->verdict_lock && (gen != c->speller_gen || c->nwf > WF_MAX_FORMS || c->spell_cache.used > WF_MAX_FORMS)) {
 		wforms_clear(c); /* words were added to the speller (review), or the caches are huge */
 		c->speller_gen = gen;
+	} else if (c->verdict_lock && c->nwf > WF_MAX_FORMS) {
+		wforms_clear_facts(c); /* the verdicts are shared with the other threads until the check ends */
 	}
 	size_t nw = R->seg.nwords;
 	uint32_t *wid = NULL;
@@ -2701,10 +2732,19 @@ static bool same_rules(mtpe_checker *const *cs, size_t n)
 	return true;
 }
 
-static void share(mtpe_checker *const *cs, size_t n, pthread_mutex_t *lock)
+static void share(mtpe_checker *const *cs, size_t n, pthread_mutex_t *lock, pthread_mutex_t *vlock)
 {
+	unsigned gen = cs[0]->speller ? mtpe_speller_generation(cs[0]->speller) : 0;
+	if (gen != cs[0]->speller_gen) { /* as word_forms would, before the verdicts are shared */
+		wforms_clear(cs[0]);
+		cs[0]->speller_gen = gen;
+	}
 	for (size_t i = 0; i < n; i++) {
+		/* the leader's verdicts answer for the same speller state as each thread's (same options, same words) */
+		if (i)
+			wforms_clear(cs[i]);
 		cs[i]->share_lock = lock;
+		cs[i]->verdict_lock = vlock;
 		cs[i]->leader = i ? cs[0] : NULL;
 	}
 }
@@ -2730,7 +2770,10 @@ static void unshare(mtpe_checker *const *cs, size_t n)
 		}
 		c->ac_ready = false;
 		c->share_lock = NULL;
+		c->verdict_lock = NULL;
 		c->leader = NULL;
+		if (i)
+			wforms_clear(c); /* its facts point at the leader's verdicts */
 	}
 }
 
@@ -2765,6 +2808,33 @@ static int check_region(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, 
 		nk = 1;
 	if (nk > MAX_PIECES)
 		nk = MAX_PIECES;
+	/*
+	 * Where the pieces end (after a line end). Equal pieces; with threads,
+	 * the last few smaller (down to a quarter), so the threads finish close
+	 * together: a core that is slower for a while (a shared machine) leaves
+	 * less for the other to wait for.
+	 */
+	size_t *ends = mtpe_malloc(((nk + 16) < MAX_PIECES ? nk + 16 : MAX_PIECES) * sizeof(size_t));
+	if (!ends)
+		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
+	bool guided = n > 1 && !(ps && *ps);
+	size_t base = len / nk, nends = 0;
+	for (size_t from = 0, cap = (nk + 16) < MAX_PIECES ? nk + 16 : MAX_PIECES; from < len || !nends;) {
+		size_t rem = len - from, size = base;
+		if (guided && rem < (n + 1) * base) {
+			size = rem / (2 * n);
+			if (size < base / 4)
+				size = base / 4;
+		}
+		size_t to = nends + 1 >= cap || rem <= size + size / 2 || (!guided && nends + 1 == nk) ? len : from + size;
+		if (to < len) {
+			const char *nl = memchr(reg->text + to, '\n', len - to);
+			to = nl ? (size_t)(nl - reg->text) + 1 : len;
+		}
+		ends[nends++] = to;
+		from = to;
+	}
+	nk = nends;
 	struct par P;
 	memset(&P, 0, sizeof(P));
 	size_t *global = mtpe_calloc(c0->nrules ? c0->nrules : 1, sizeof(size_t));
@@ -2772,6 +2842,7 @@ static int check_region(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, 
 	if (!global || !P.k) {
 		free(global);
 		free(P.k);
+		free(ends);
 		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < c0->nrules; i++)
@@ -2783,13 +2854,7 @@ static int check_region(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, 
 	int error = 0;
 	size_t from = 0;
 	for (size_t i = 0; i < nk; i++) {
-		size_t to = i + 1 == nk ? len : (len / nk) * (i + 1);
-		if (to < from)
-			to = from;
-		if (i + 1 < nk) {
-			const char *nl = memchr(reg->text + to, '\n', len - to);
-			to = nl ? (size_t)(nl - reg->text) + 1 : len;
-		}
+		size_t to = ends[i];
 		run_init(&P.k[i].R, c0, doc, reg, from, to, &P.k[i].fs);
 		mtpe_error_clear(&P.k[i].err);
 		P.k[i].st = mtpe_calloc(P.nglobal ? P.nglobal : 1, sizeof(struct docstats));
@@ -2798,11 +2863,13 @@ static int check_region(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, 
 		from = to;
 	}
 	P.nk = nk;
-	pthread_mutex_t share_lock;
+	free(ends);
+	pthread_mutex_t share_lock, verdict_lock;
 	bool sharing = !error && n > 1 && same_rules(cs, n);
 	if (sharing) {
 		pthread_mutex_init(&share_lock, NULL);
-		share(cs, n, &share_lock);
+		pthread_mutex_init(&verdict_lock, NULL);
+		share(cs, n, &share_lock, &verdict_lock);
 	}
 	if (!error) {
 		run_pool(cs, n, nk, piece_job, &P);
@@ -2858,6 +2925,7 @@ static int check_region(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, 
 	if (sharing) {
 		unshare(cs, n);
 		pthread_mutex_destroy(&share_lock);
+		pthread_mutex_destroy(&verdict_lock);
 	}
 	/* all findings into out, which grows once to the exact size */
 	size_t total = out->len + gfs.len;

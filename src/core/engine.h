@@ -195,6 +195,7 @@ struct mtpe_checker {
 	 */
 	struct mtpe_checker *leader;  /* NULL: this is the leader, or no sharing */
 	pthread_mutex_t *share_lock;  /* NULL: no sharing */
+	pthread_mutex_t *verdict_lock; /* ... and the leader's spelling verdicts (spell_cache), under this one */
 	bool ac_borrowed, ac_ready;
 	bool loading_builtin;     /* the rules being loaded are ours: their patterns compile on first use */
 	bool aux_jit;             /* skip_re and glossary_re JIT-compiled (after JIT_MIN_TEXT) */
