@@ -158,7 +158,8 @@ void mtpe_checker_free(mtpe_checker *c)
 		free(c->glossary_paths[i]);
 	free(c->glossary_paths);
 	strmap_dispose(&c->spell_cache, free_verdict);
-	strmap_dispose(&c->wform, NULL);
+	free(c->wslot);
+	free(c->wkeys);
 	free(c->wf);
 	free(c->spare_wid);
 	if (c->glossary_re)
@@ -1350,10 +1351,89 @@ static struct spell_verdict *form_verdict(struct run *R, const char *s, size_t n
 
 static void wforms_clear_facts(mtpe_checker *c)
 {
-	strmap_dispose(&c->wform, NULL);
+	free(c->wslot);
+	free(c->wkeys);
 	free(c->wf);
+	c->wslot = NULL;
+	c->wkeys = NULL;
 	c->wf = NULL;
+	c->wslotcap = c->wkeylen = c->wkeycap = 0;
 	c->nwf = c->capwf = 0;
+}
+
+/*
+ * The index in c->wf of the word form s[0, n), added (facts unknown) if new; 0
+ * when out of memory. A compact table: slots of 8 bytes, the bytes of the
+ * forms in one array (a first piece learns tens of thousands of forms: fresh
+ * pages are dear).
+ */
+static uint32_t form_index(mtpe_checker *c, const char *s, size_t n)
+{
+	uint32_t h = strmap_hash(s, n);
+	if (c->wslotcap) {
+		size_t mask = c->wslotcap - 1;
+		for (size_t i = h & mask;; i = (i + 1) & mask) {
+			uint64_t e = c->wslot[i];
+			if (!e)
+				break;
+			if ((uint32_t)(e >> 32) == h) {
+				const struct wfacts *f = &c->wf[(uint32_t)e];
+				if (f->klen == n && !memcmp(c->wkeys + f->koff, s, n))
+					return (uint32_t)e;
+			}
+		}
+	}
+	if (!c->nwf)
+		c->nwf = 1; /* 0 is no form */
+	if (c->nwf >= UINT32_MAX - 1 || n > UINT32_MAX)
+		return 0;
+	if (c->nwf + 1 >= c->capwf) {
+		size_t nc = c->capwf ? c->capwf * 2 : 1024;
+		struct wfacts *nf = mtpe_realloc(c->wf, nc * sizeof(*nf));
+		if (!nf)
+			return 0;
+		c->wf = nf;
+		c->capwf = nc;
+	}
+	if (c->wkeylen + n > c->wkeycap) {
+		size_t nc = c->wkeycap ? c->wkeycap * 2 : 16384;
+		while (nc < c->wkeylen + n)
+			nc *= 2;
+		char *nk = mtpe_realloc(c->wkeys, nc);
+		if (!nk)
+			return 0;
+		c->wkeys = nk;
+		c->wkeycap = nc;
+	}
+	if ((c->nwf + 1) * 2 > c->wslotcap) { /* at most half full */
+		size_t nc = c->wslotcap ? c->wslotcap * 2 : 4096;
+		uint64_t *ns = mtpe_calloc(nc, sizeof(*ns));
+		if (!ns)
+			return 0;
+		for (size_t k = 1; k < c->nwf; k++) {
+			size_t j = c->wf[k].hash & (nc - 1);
+			while (ns[j])
+				j = (j + 1) & (nc - 1);
+			ns[j] = (uint64_t)c->wf[k].hash << 32 | k;
+		}
+		free(c->wslot);
+		c->wslot = ns;
+		c->wslotcap = nc;
+	}
+	uint32_t idx = (uint32_t)c->nwf++;
+	struct wfacts *f = &c->wf[idx];
+	memset(f, 0, sizeof(*f));
+	f->shape = (uint8_t)shape_of(s, n);
+	f->hash = h;
+	f->klen = (uint32_t)n;
+	f->koff = c->wkeylen;
+	memcpy(c->wkeys + c->wkeylen, s, n);
+	c->wkeylen += n;
+	size_t j = h & (c->wslotcap - 1);
+	while (c->wslot[j])
+		j = (j + 1) & (c->wslotcap - 1);
+	c->wslot[j] = (uint64_t)h << 32 | idx;
+	return idx;
 }
 
 static void wforms_clear(mtpe_checker *c)
@@ -1395,33 +1475,10 @@ static const uint32_t *word_forms(struct run *R)
 	R->wid = wid;
 	for (size_t i = 0; i < nw; i++) {
 		const mtpe_word *w = &R->seg.words[i];
-		const char *s = R->t + w->start;
-		size_t n = w->end - w->start;
-		void **v = strmap_get(&c->wform, s, n);
-		if (v) {
-			wid[i] = (uint32_t)(uintptr_t)*v;
-			continue;
-		}
-		if (c->nwf + 1 >= c->capwf) {
-			size_t nc = c->capwf ? c->capwf * 2 : 1024;
-			struct wfacts *nf = mtpe_realloc(c->wf, nc * sizeof(*nf));
-			if (!nf) {
-				R->error = MTPE_ENOMEM;
-				return NULL;
-			}
-			c->wf = nf;
-			c->capwf = nc;
-		}
-		if (!c->nwf)
-			c->nwf = 1; /* 0 is no form */
-		struct wfacts *f = &c->wf[c->nwf];
-		memset(f, 0, sizeof(*f));
-		f->shape = (uint8_t)shape_of(s, n);
-		if (strmap_put(&c->wform, s, n, (void *)(uintptr_t)c->nwf) < 0) {
+		if (!(wid[i] = form_index(c, R->t + w->start, w->end - w->start))) {
 			R->error = MTPE_ENOMEM;
 			return NULL;
 		}
-		wid[i] = (uint32_t)c->nwf++;
 	}
 	return wid;
 }

@@ -145,6 +145,8 @@ struct wfacts {
 	const char *other;        /* the other variety's spelling if a variant word (owned by us2gb/gb2us), else NULL */
 	uint16_t known, val;      /* WF_* bits: the facts learnt, and those true */
 	uint32_t nv_run, nv_form; /* name-variants: in its run nv_run, the form's index + 1 in that piece (0: no name key) */
+	uint32_t hash, klen;      /* the form: strmap_hash of its bytes, their number */
+	size_t koff;              /* ... and where they are in the checker's wkeys */
 	uint8_t shape;            /* enum case_shape */
 	bool gb;                  /* a British variant (other is American) */
 };
@@ -173,7 +175,10 @@ struct mtpe_checker {
 	size_t text_seen;         /* bytes checked so far (JIT and prefilter start after JIT_MIN_TEXT) */
 	bool timing;              /* MTPE_RULE_TIMES: print time per rule at the end */
 	strmap spell_cache;       /* word -> struct spell_verdict * */
-	strmap wform;             /* word form -> index in wf (struct wfacts) */
+	uint64_t *wslot;          /* word form -> index in wf: (hash << 32 | index), 0 empty; open addressing */
+	size_t wslotcap;          /* 0 or a power of two */
+	char *wkeys;              /* the forms' bytes, one after another (wfacts.koff, klen) */
+	size_t wkeylen, wkeycap;
 	struct wfacts *wf;        /* wf[0] unused */
 	size_t nwf, capwf;
 	unsigned speller_gen;     /* the speller's generation the two caches above answer for */
