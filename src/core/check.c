@@ -1049,13 +1049,13 @@ static void run_pattern_range(struct run *R, struct rule *r, size_t from, size_t
  * Compiles a built-in rule's pattern on its first use (most rules never run on
  * a short text). They compile: the test suite runs every rule's examples.
  */
-static bool ensure_compiled(mtpe_checker *owner, struct rule *r)
+static bool ensure_compiled(mtpe_checker *owner, struct rule *r, bool long_text)
 {
 	if (r->re)
 		return true;
 	if (!r->expanded)
 		return false;
-	if (r->tries_later) {
+	if (r->tries_later && long_text) { /* the tries cost more to build than they save on a short text */
 		char *t = mtpe_rules__expand_tries(owner, r);
 		if (t) {
 			free(r->expanded);
@@ -1078,7 +1078,7 @@ static bool ensure_compiled(mtpe_checker *owner, struct rule *r)
 /* Compiles r, and JIT-compiles it once the checker has seen a long text; false if it does not compile. */
 static bool compile_for(mtpe_checker *owner, const mtpe_checker *c, struct rule *r)
 {
-	if (!ensure_compiled(owner, r))
+	if (!ensure_compiled(owner, r, c->text_seen >= JIT_MIN_TEXT))
 		return false;
 	if (!r->jit_tried && c->text_seen >= JIT_MIN_TEXT) {
 		r->jit_tried = true;
