@@ -2693,6 +2693,27 @@ static void piece_job(void *arg, size_t j, mtpe_checker *c)
 	run_piece(P, &P->k[j], c);
 }
 
+/* Appends all of from's findings to to (one copy of the array; from keeps none); 0 or MTPE_ENOMEM (from untouched). */
+static int findings_move(mtpe_findings *to, mtpe_findings *from)
+{
+	if (!from->len)
+		return 0;
+	if (to->len + from->len > to->cap) {
+		size_t cap = to->len + from->len;
+		if (cap < to->cap * 2)
+			cap = to->cap * 2;
+		mtpe_finding *items = mtpe_realloc(to->items, cap * sizeof(*items));
+		if (!items)
+			return MTPE_ENOMEM;
+		to->items = items;
+		to->cap = cap;
+	}
+	memcpy(to->items + to->len, from->items, from->len * sizeof(*from->items));
+	to->len += from->len;
+	from->len = 0;
+	return 0;
+}
+
 /* The document-level rules' decisions: one job per rule, in up to n threads (one checker each). */
 struct gjob {
 	struct run G;
@@ -2760,11 +2781,8 @@ static int finish_globals(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc
 		struct gjob *j = &G.jobs[g];
 		if (j->G.error && !error)
 			error = j->G.error;
-		for (size_t f = 0; !error && f < j->fs.len; f++)
-			if (mtpe_findings_push(gfs, &j->fs.items[f]) < 0)
-				error = MTPE_ENOMEM;
-		if (!error)
-			j->fs.len = 0; /* moved */
+		if (!error && findings_move(gfs, &j->fs) < 0)
+			error = MTPE_ENOMEM;
 		mtpe_findings_dispose(&j->fs);
 		run_dispose(&j->G);
 		free(j->sts);
@@ -2997,21 +3015,15 @@ static int check_region(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, 
 			error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 		}
 	}
-	for (size_t f = 0; !error && f < gfs.len; f++)
-		if (mtpe_findings_push(out, &gfs.items[f]) < 0)
-			error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
-	if (!error)
-		gfs.len = 0;
+	if (!error && findings_move(out, &gfs) < 0)
+		error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 	mtpe_findings_dispose(&gfs);
 	for (size_t i = 0; i < nk; i++) {
 		struct piece *k = &P.k[i];
 		if (words)
 			*words += k->nwords;
-		for (size_t f = 0; !error && f < k->fs.len; f++)
-			if (mtpe_findings_push(out, &k->fs.items[f]) < 0)
-				error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
-		if (!error)
-			k->fs.len = 0;
+		if (!error && findings_move(out, &k->fs) < 0)
+			error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 		mtpe_findings_dispose(&k->fs);
 		run_dispose(&k->R);
 		for (size_t g = 0; k->st && g < P.nglobal; g++)
