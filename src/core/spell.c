@@ -586,24 +586,29 @@ static bool cond_ok(const struct affix *a, const char *stem, size_t n)
  * simple affix files (single-character flags, no twofold affixes, no FLAG,
  * COMPLEXPREFIXES or circumfixes): otherwise hunspell answers every word.
  */
-/* Fills d->by_byte, sfx_at and pfx_at (see struct dict); false when out of memory. */
+/* Fills d->by_byte, sfx_at and pfx_at (see struct dict), a counting sort; false when out of memory. */
 static bool index_affixes(struct dict *d)
 {
-	if (!(d->by_byte = mtpe_malloc(d->naffixes * sizeof(uint32_t))))
+	if (!(d->by_byte = mtpe_malloc((d->naffixes ? d->naffixes : 1) * sizeof(uint32_t))))
 		return false;
-	size_t k = 0;
+	uint32_t count[2][257] = { { 0 } };
+	for (size_t i = 0; i < d->naffixes; i++) {
+		const struct affix *a = &d->affixes[i];
+		count[a->pfx][!a->al ? 256 : (unsigned char)(a->pfx ? a->add[0] : a->add[a->al - 1])]++;
+	}
+	uint32_t k = 0, next[2][257];
 	for (int pfx = 0; pfx < 2; pfx++) {
 		uint32_t *at = pfx ? d->pfx_at : d->sfx_at;
 		for (unsigned b = 0; b <= 256; b++) {
-			at[b] = (uint32_t)k;
-			for (size_t i = 0; i < d->naffixes; i++) {
-				const struct affix *a = &d->affixes[i];
-				unsigned ab = !a->al ? 256 : (unsigned char)(pfx ? a->add[0] : a->add[a->al - 1]);
-				if (a->pfx == (bool)pfx && ab == b)
-					d->by_byte[k++] = (uint32_t)i;
-			}
+			at[b] = next[pfx][b] = k;
+			k += count[pfx][b];
 		}
-		at[257] = (uint32_t)k;
+		at[257] = k;
+	}
+	for (size_t i = 0; i < d->naffixes; i++) { /* in file order within a bucket, as before */
+		const struct affix *a = &d->affixes[i];
+		unsigned b = !a->al ? 256 : (unsigned char)(a->pfx ? a->add[0] : a->add[a->al - 1]);
+		d->by_byte[next[a->pfx][b]++] = (uint32_t)i;
 	}
 	return true;
 }
