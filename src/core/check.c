@@ -3009,6 +3009,7 @@ static int check_region(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, 
 	if (!error && total > out->cap) {
 		mtpe_finding *items = mtpe_realloc(out->items, total * sizeof(*items));
 		if (items) {
+			mtpe_prefault(items + out->len, (total - out->len) * sizeof(*items));
 			out->items = items;
 			out->cap = total;
 		} else {

@@ -1275,6 +1275,8 @@ int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const
 		ac->cls[b] = ac->cls[b + 32];
 	int nc = ac->nclass;
 	ac->delta = mtpe_calloc(total * (size_t)nc, sizeof(int32_t));
+	if (ac->delta)
+		mtpe_prefault(ac->delta, total * (size_t)nc * sizeof(int32_t));
 	ac->out = mtpe_malloc(total * sizeof(int32_t));
 	ac->dict = mtpe_malloc(total * sizeof(int32_t));
 	ac->out_rule = mtpe_malloc((nl ? nl : 1) * sizeof(int32_t));
@@ -1402,6 +1404,7 @@ int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const
 	ac->dict = ndict;
 	ac->depth = ndepth;
 	if (ac->nstates <= UINT16_MAX && (ac->delta16 = mtpe_malloc(total * (size_t)nc * sizeof(uint16_t))) != NULL) {
+		mtpe_prefault(ac->delta16, total * (size_t)nc * sizeof(uint16_t));
 		for (size_t i = 0; i < (size_t)ac->nstates * (size_t)nc; i++)
 			ac->delta16[i] = (uint16_t)ac->delta[i];
 		free(ac->delta);

@@ -152,6 +152,7 @@ static int set_grow(struct wordset *ws, size_t min_cap)
 	if (ncap == ws->cap)
 		return 0;
 	struct wslot *nt = mtpe_calloc(ncap, sizeof(*nt));
+	mtpe_prefault(nt, ncap * sizeof(*nt)); /* filled at random places: every page is written */
 	if (!nt)
 		return MTPE_ENOMEM;
 	for (size_t i = 0; i < ws->cap; i++) {
@@ -251,6 +252,7 @@ static int load_stems(struct wordset *ws, const char *dic, char compound_only)
 	}
 	size_t len = (size_t)st.st_size;
 	char *a = mtpe_malloc(len + 2);
+	mtpe_prefault(a, len + 2);
 	if (!a || fread(a + 1, 1, len, f) != len) {
 		free(a);
 		fclose(f);

@@ -76,6 +76,20 @@ void mtpe_advise_huge(void *p, size_t n)
 		madvise((void *)a, b - a, MADV_HUGEPAGE);
 }
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+void mtpe_prefault(void *p, size_t n)
+{
+	const uintptr_t page = 4096;
+	if (!p || n < ((size_t)256 << 10))
+		return;
+	uintptr_t a = ((uintptr_t)p + page - 1) & ~(page - 1), b = ((uintptr_t)p + n) & ~(page - 1);
+	if (b > a)
+		madvise((void *)a, b - a, MADV_POPULATE_WRITE); /* old kernels: EINVAL, and the pages come one fault at a time */
+}
+
 void *mtpe_realloc(void *p, size_t n)
 {
 	return should_fail() ? NULL : realloc(p, n ? n : 1);

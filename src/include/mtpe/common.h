@@ -54,6 +54,12 @@ char *mtpe_strndup(const char *s, size_t n);
  * system says no): a 20 MB text is ten page faults instead of five thousand.
  */
 void mtpe_advise_huge(void *p, size_t n);
+/*
+ * Maps the pages of [p, p + n) (n from 256 KiB) in one call before they are
+ * written: on a virtual machine a page's first write costs ~10 us alone,
+ * about half that this way.
+ */
+void mtpe_prefault(void *p, size_t n);
 /* Test hook: fail the n-th allocation from now on (n < 0 disables). */
 void mtpe_alloc_fail_after(long n);
 
