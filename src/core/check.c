@@ -1465,8 +1465,10 @@ static const uint32_t *word_forms(struct run *R)
 		free(c->spare_wid); /* too small: room for as many words as the words array has (the next piece's fit) */
 		c->spare_wid = NULL;
 		size_t cap = R->seg.capwords > nw ? R->seg.capwords : nw ? nw : 1;
-		if ((wid = mtpe_malloc(cap * sizeof(*wid))) != NULL)
+		if ((wid = mtpe_malloc(cap * sizeof(*wid))) != NULL) {
+			mtpe_prefault(wid, nw * sizeof(*wid));
 			R->widcap = cap;
+		}
 	}
 	if (!wid) {
 		R->error = MTPE_ENOMEM;

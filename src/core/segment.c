@@ -237,6 +237,14 @@ static int segment_impl(mtpe_segments *out, const char *text, size_t len, size_t
 	 * line at a time: runs of plain ASCII lines take the fast path, runs of
 	 * other lines go to ICU.
 	 */
+	if (len >= ((size_t)1 << 20) && capw < len / 5) { /* room for prose's words at once (about one per 6 bytes), mapped in one go */
+		mtpe_word *nw = mtpe_realloc(out->words, len / 5 * sizeof(*nw));
+		if (nw) {
+			mtpe_prefault(nw + capw, (len / 5 - capw) * sizeof(*nw));
+			out->words = nw;
+			capw = len / 5;
+		}
+	}
 	for (size_t i = 0; i < len;) {
 		size_t bs = i;
 		bool ascii = false;
