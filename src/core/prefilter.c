@@ -1421,6 +1421,7 @@ void mtpe_ac_hits_dispose(mtpe_ac_hits *h)
 	free(h->ranges);
 	free(h->nranges);
 	free(h->caps);
+	free(h->pend);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -1582,8 +1583,8 @@ int mtpe_ac_scan_again(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_
 		mid = nl ? (size_t)(nl - text) + 1 : len;
 	}
 	struct lines L2 = { text, len, mid, mid };
-	struct pending *pend = NULL;
-	size_t npend = 0, cappend = 0;
+	struct pending *pend = h->pend;
+	size_t npend = 0, cappend = h->cappend;
 	int error = 0;
 	int32_t s1 = 0, s2 = 0;
 	size_t i1 = 0, i2 = mid;
@@ -1624,7 +1625,8 @@ int mtpe_ac_scan_again(const mtpe_ac *ac, const char *text, size_t len, mtpe_ac_
 		if (s2 >= hit)
 			error = emit(ac, &L2, i2, s2, h);
 	}
-	free(pend);
+	h->pend = pend;
+	h->cappend = cappend;
 	if (error)
 		mtpe_ac_hits_dispose(h);
 	return error;

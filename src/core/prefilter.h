@@ -49,6 +49,8 @@ typedef struct mtpe_ac_hits {
 	size_t *nranges;
 	size_t *caps;
 	size_t nrules;
+	void *pend;             /* the scan's own buffer (hits of the text's second half), kept for the next scan */
+	size_t cappend;
 } mtpe_ac_hits;
 
 /* Scans text; fills per-rule line ranges (adjacent lines merged). */
