@@ -2721,7 +2721,7 @@ struct gjob {
 	struct run G;
 	mtpe_findings fs;
 	size_t g;         /* which of P->global */
-	size_t k0, k1;    /* the pieces whose findings it makes (variant-mix: in two jobs, its findings are many) */
+	size_t k0, k1;    /* the pieces whose findings it makes (variant-mix: in several jobs, its findings are many) */
 	struct docstats *sts;
 };
 
@@ -2744,41 +2744,64 @@ static void finish_one(struct gjob *j, mtpe_checker *c, const struct par *P, siz
 struct gjobs {
 	struct gjob *jobs;
 	const struct par *P;
+	size_t *order; /* the order the threads take the jobs in: the whole rules first (the longest), then the parts */
 };
 
 static void finish_job(void *arg, size_t j, mtpe_checker *c)
 {
 	struct gjobs *G = arg;
-	finish_one(&G->jobs[j], c, G->P, G->P->nk);
+	finish_one(&G->jobs[G->order[j]], c, G->P, G->P->nk);
 }
 
 /*
  * Decides the document-level rules (P->global) from the pieces' stats, each
- * rule in a job of its own (variant-mix, with many findings, in two: the
- * first and second half of the pieces), the jobs shared by up to n threads;
+ * rule in a job of its own (variant-mix, with many findings, in 2n: each
+ * makes those of a run of pieces), the jobs shared by up to n threads;
  * their findings go to gfs in the rules' order, as from one thread.
  */
 static int finish_globals(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, const mtpe_region *reg, size_t len,
 			  const struct par *P, mtpe_findings *gfs)
 {
 	size_t nk = P->nk, njobs = 0;
-	struct gjobs G = { mtpe_calloc(2 * P->nglobal + 1, sizeof(struct gjob)), P };
-	int error = G.jobs ? 0 : MTPE_ENOMEM;
+	size_t parts = n > 1 ? 2 * n : 1; /* variant-mix's findings in this many jobs, by pieces */
+	if (parts > nk)
+		parts = nk ? nk : 1;
+	struct gjobs G = { mtpe_calloc(parts * P->nglobal + 1, sizeof(struct gjob)), P,
+			   mtpe_calloc(parts * P->nglobal + 1, sizeof(size_t)) };
+	int error = G.jobs && G.order ? 0 : MTPE_ENOMEM;
 	for (size_t g = 0; g < P->nglobal && !error; g++) {
-		bool halves = n > 1 && nk > 1 && cs[0]->rules[P->global[g]].builtin == BUILTIN_VARIANT_MIX;
-		for (size_t h = 0; h < (halves ? 2u : 1u) && !error; h++) {
+		size_t np = cs[0]->rules[P->global[g]].builtin == BUILTIN_VARIANT_MIX ? parts : 1;
+		for (size_t h = 0; h < np && !error; h++) {
 			struct gjob *j = &G.jobs[njobs++];
 			j->g = g;
-			j->k0 = halves && h ? nk / 2 : 0;
-			j->k1 = halves && !h ? nk / 2 : nk;
+			j->k0 = nk * h / np;
+			j->k1 = nk * (h + 1) / np;
 			j->fs = (mtpe_findings)MTPE_FINDINGS_INIT;
 			run_init(&j->G, cs[0], doc, reg, 0, len, &j->fs);
 			if (!(j->sts = mtpe_calloc(nk ? nk : 1, sizeof(*j->sts))))
 				error = MTPE_ENOMEM;
 		}
 	}
+	size_t no = 0;
+	for (int whole = 1; whole >= 0 && !error; whole--)
+		for (size_t g = 0; g < njobs; g++)
+			if ((G.jobs[g].k0 == 0 && G.jobs[g].k1 == nk) == (bool)whole)
+				G.order[no++] = g;
 	if (!error)
 		run_pool(cs, n, njobs, finish_job, &G);
+	size_t total = gfs->len;
+	for (size_t g = 0; g < njobs && G.jobs; g++)
+		total += G.jobs[g].fs.len;
+	if (!error && total > gfs->cap) { /* the findings' array once, its pages mapped at once */
+		mtpe_finding *items = mtpe_realloc(gfs->items, total * sizeof(*items));
+		if (items) {
+			mtpe_prefault(items + gfs->len, (total - gfs->len) * sizeof(*items));
+			gfs->items = items;
+			gfs->cap = total;
+		} else {
+			error = MTPE_ENOMEM;
+		}
+	}
 	for (size_t g = 0; g < njobs && G.jobs; g++) {
 		struct gjob *j = &G.jobs[g];
 		if (j->G.error && !error)
@@ -2790,6 +2813,7 @@ static int finish_globals(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc
 		free(j->sts);
 	}
 	free(G.jobs);
+	free(G.order);
 	return error < 0 ? error : 0;
 }
 

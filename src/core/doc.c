@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,12 +123,16 @@ void mtpe_doc_linecol(const mtpe_doc *doc, size_t offset, int *line, int *col)
 	size_t start = doc->line_starts[l];
 	if (l == 0 && doc->bom && offset >= doc->bom)
 		start = doc->bom;
-	int c = 1;
-	for (size_t i = start; i < offset; i++)
-		if (((unsigned char)doc->data[i] & 0xC0) != 0x80)
-			c++;
+	/* the column counts characters: the bytes less the continuation bytes (10xxxxxx), 8 at a time */
+	size_t cont = 0, i = start;
+	for (uint64_t v; i + 8 <= offset; i += 8) {
+		memcpy(&v, doc->data + i, 8);
+		cont += (size_t)__builtin_popcountll(v & ~(v << 1) & 0x8080808080808080ull);
+	}
+	for (; i < offset; i++)
+		cont += ((unsigned char)doc->data[i] & 0xC0) == 0x80;
 	*line = (int)l + 1;
-	*col = c;
+	*col = (int)(offset - start - cont + 1);
 }
 
 void mtpe_doc_line_span(const mtpe_doc *doc, int line, size_t *start, size_t *end)
