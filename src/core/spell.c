@@ -129,6 +129,19 @@ static bool set_has(const struct wordset *ws, const char *w, size_t n)
 	return stem_with_flag(ws, w, n, 0);
 }
 
+/* Puts a slot for the word at store offset off, whose hash is h (duplicates allowed). */
+static void set_put_hashed(struct wordset *ws, uint32_t off, size_t n, uint16_t foff, uint32_t h)
+{
+	size_t j = h & (ws->cap - 1);
+	while (ws->t[j].off)
+		j = (j + 1) & (ws->cap - 1);
+	ws->t[j].off = off;
+	ws->t[j].hash = h;
+	ws->t[j].len = (uint16_t)n;
+	ws->t[j].foff = foff;
+	ws->used++;
+}
+
 /* Puts a slot for the word at store offset off (duplicates allowed). */
 static void set_put(struct wordset *ws, uint32_t off, size_t n, uint16_t foff)
 {
@@ -268,6 +281,10 @@ static int load_stems(struct wordset *ws, const char *dic, char compound_only)
 	ws->arena = a;
 	if (set_grow(ws, count + count / 2 + 2) < 0)
 		return MTPE_ENOMEM;
+	/* the table is far larger than the cache: each entry's slot is fetched ahead, PEND entries before it is written */
+	enum { PEND = 8 };
+	struct pend_put { uint32_t off, n; uint16_t foff; uint32_t h; } pend[PEND];
+	size_t npend = 0;
 	char *p = strchr(a + 1, '\n');
 	while (p && *++p) {
 		char *line = p;
@@ -285,11 +302,20 @@ static int load_stems(struct wordset *ws, const char *dic, char compound_only)
 			foff = (uint16_t)(n + 1);
 		}
 		line[n] = '\0';
-		if ((ws->used + 1) * 3 > ws->cap * 2)
+		if ((ws->used + npend + 1) * 3 > ws->cap * 2)
 			break; /* never fuller than 2/3 */
 		/* duplicates are kept: the same stem may come with different flags */
-		set_put(ws, (uint32_t)(line - a), n, foff);
+		uint32_t h = strmap_hash(line, n);
+		__builtin_prefetch(&ws->t[h & (ws->cap - 1)], 1);
+		if (npend == PEND) { /* the slot asked for PEND entries ago is in cache by now */
+			set_put_hashed(ws, pend[0].off, pend[0].n, pend[0].foff, pend[0].h);
+			memmove(pend, pend + 1, (PEND - 1) * sizeof(pend[0]));
+			npend--;
+		}
+		pend[npend++] = (struct pend_put){ (uint32_t)(line - a), (uint32_t)n, foff, h };
 	}
+	for (size_t k = 0; k < npend; k++)
+		set_put_hashed(ws, pend[k].off, pend[k].n, pend[k].foff, pend[k].h);
 	return 0;
 }
 
