@@ -54,6 +54,22 @@ static int build_line_index(mtpe_doc *doc)
  * '\n') into doc->line_starts, and whether a NUL or a CR is anywhere (*odd:
  * then the caller looks again, the slow way). 0 or MTPE_ENOMEM.
  */
+/* Appends a line start; false (and the array freed) when out of memory. */
+static bool push_line(size_t **ls, size_t *n, size_t *cap, size_t at)
+{
+	if (*n == *cap) {
+		size_t *x = mtpe_realloc(*ls, *cap * 2 * sizeof(size_t));
+		if (!x) {
+			free(*ls);
+			return false;
+		}
+		*ls = x;
+		*cap *= 2;
+	}
+	(*ls)[(*n)++] = at;
+	return true;
+}
+
 static int scan_lines(mtpe_doc *doc, bool *odd)
 {
 	const char *d = doc->data;
@@ -71,15 +87,8 @@ static int scan_lines(mtpe_doc *doc, bool *odd)
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
 		*odd |= _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, z))) != 0;
 		for (; m; m &= m - 1) {
-			if (n == cap) {
-				size_t *x = mtpe_realloc(ls, (cap *= 2) * sizeof(size_t));
-				if (!x) {
-					free(ls);
-					return MTPE_ENOMEM;
-				}
-				ls = x;
-			}
-			ls[n++] = i + (size_t)__builtin_ctz(m) + 1;
+			if (!push_line(&ls, &n, &cap, i + (size_t)__builtin_ctz(m) + 1))
+				return MTPE_ENOMEM;
 		}
 	}
 #endif
@@ -87,15 +96,8 @@ static int scan_lines(mtpe_doc *doc, bool *odd)
 		*odd |= d[i] == '\r' || d[i] == '\0';
 		if (d[i] != '\n')
 			continue;
-		if (n == cap) {
-			size_t *x = mtpe_realloc(ls, (cap *= 2) * sizeof(size_t));
-			if (!x) {
-				free(ls);
-				return MTPE_ENOMEM;
-			}
-			ls = x;
-		}
-		ls[n++] = i + 1;
+		if (!push_line(&ls, &n, &cap, i + 1))
+			return MTPE_ENOMEM;
 	}
 	doc->line_starts = ls;
 	doc->nlines = n;

@@ -1139,7 +1139,7 @@ static struct req parse_alt(struct parser *P)
 }
 
 /* Does the pattern ignore case anywhere ((?i), (?mi:...))? Then a letter may match more bytes than written. */
-static bool ignores_case(const char *p)
+bool mtpe_pattern_ignores_case(const char *p)
 {
 	for (; (p = strstr(p, "(?")) != NULL; p += 2) {
 		const char *q = p + 2;
@@ -1152,7 +1152,7 @@ static bool ignores_case(const char *p)
 
 int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t *pre, size_t **pres, char ***exact)
 {
-	struct parser P = { pattern, pattern + strlen(pattern), false, false, ignores_case(pattern) ? 4 : 1 };
+	struct parser P = { pattern, pattern + strlen(pattern), false, false, mtpe_pattern_ignores_case(pattern) ? 4 : 1 };
 	*out = NULL;
 	*n = 0;
 	*pre = UNB;

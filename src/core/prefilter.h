@@ -25,6 +25,8 @@
  * and the array). *n == 0 means "no usable set". Returns 0 or MTPE_ENOMEM.
  */
 int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t *pre, size_t **pres, char ***exact);
+/* Does the pattern ignore case anywhere ((?i), (?mi:...))? */
+bool mtpe_pattern_ignores_case(const char *pattern);
 
 typedef struct mtpe_ac mtpe_ac;
 

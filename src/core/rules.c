@@ -337,24 +337,12 @@ static char *trie_alternation(const struct wordlist *l, bool fold)
 	return mtpe_buf_detach(&b);
 }
 
-/* Does a pattern ignore case anywhere ((?i), (?mi:...))? */
-static bool pattern_ignores_case(const char *p)
-{
-	for (; (p = strstr(p, "(?")) != NULL; p += 2) {
-		const char *q = p + 2;
-		while (isalpha((unsigned char)*q) || *q == '^')
-			if (*q++ == 'i')
-				return true;
-	}
-	return false;
-}
-
 /* Expands {list} references: as flat groups (trie false), or as tries (trie_alternation) where that is safe. */
 static char *expand_lists(mtpe_checker *c, const char *pat, const char *file, const yaml_node_t *node,
 			  mtpe_error *err, bool trie)
 {
 	mtpe_buf b = MTPE_BUF_INIT;
-	bool ignores_case = pattern_ignores_case(pat);
+	bool ignores_case = mtpe_pattern_ignores_case(pat);
 	const char *p = pat;
 	while (*p) {
 		if (*p == '\\' && p[1]) {

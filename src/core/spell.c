@@ -146,15 +146,7 @@ static void set_put_hashed(struct wordset *ws, uint32_t off, size_t n, uint16_t 
 static void set_put(struct wordset *ws, uint32_t off, size_t n, uint16_t foff)
 {
 	const char *w = (ws->arena ? ws->arena : ws->store.ptr) + off;
-	uint32_t h = strmap_hash(w, n);
-	size_t j = h & (ws->cap - 1);
-	while (ws->t[j].off)
-		j = (j + 1) & (ws->cap - 1);
-	ws->t[j].off = off;
-	ws->t[j].hash = h;
-	ws->t[j].len = (uint16_t)n;
-	ws->t[j].foff = foff;
-	ws->used++;
+	set_put_hashed(ws, off, n, foff, strmap_hash(w, n));
 }
 
 static int set_grow(struct wordset *ws, size_t min_cap)

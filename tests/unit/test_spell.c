@@ -134,6 +134,23 @@ static void map_case(mtpe_buf *b, const char *s, size_t n, UChar32 (*f)(UChar32)
  * case): every such dictionary entry, in every case form, with and without
  * common endings, gets hunspell's answer.
  */
+/* word[0, n) + ending as written, lower-cased, upper-cased and capitalized, into b (a line). */
+static void put_case_forms(mtpe_buf *b, const char *word, size_t n, const char *ending)
+{
+	mtpe_buf form = { 0 };
+	mtpe_buf_put(&form, word, n);
+	mtpe_buf_puts(&form, ending);
+	mtpe_buf_put(b, form.ptr, form.len);
+	mtpe_buf_puts(b, " ");
+	map_case(b, form.ptr, form.len, u_tolower, false);
+	mtpe_buf_puts(b, " ");
+	map_case(b, form.ptr, form.len, u_toupper, false);
+	mtpe_buf_puts(b, " ");
+	map_case(b, form.ptr, form.len, u_toupper, true);
+	mtpe_buf_puts(b, "\n");
+	mtpe_buf_dispose(&form);
+}
+
 static size_t compare_beyond_ascii(const char *aff, const char *dic_path, const char *words_dic, size_t *entries)
 {
 	mtpe_speller *own = NULL, *hun = NULL;
@@ -159,20 +176,8 @@ static size_t compare_beyond_ascii(const char *aff, const char *dic_path, const 
 		if (!wide || (len >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3)))
 			continue;
 		(*entries)++;
-		for (size_t e = 0; endings[e]; e++) {
-			mtpe_buf form = { 0 };
-			mtpe_buf_put(&form, line, len);
-			mtpe_buf_puts(&form, endings[e]);
-			mtpe_buf_put(&text, form.ptr, form.len);
-			mtpe_buf_puts(&text, " ");
-			map_case(&text, form.ptr, form.len, u_tolower, false);
-			mtpe_buf_puts(&text, " ");
-			map_case(&text, form.ptr, form.len, u_toupper, false);
-			mtpe_buf_puts(&text, " ");
-			map_case(&text, form.ptr, form.len, u_toupper, true);
-			mtpe_buf_puts(&text, "\n");
-			mtpe_buf_dispose(&form);
-		}
+		for (size_t e = 0; endings[e]; e++)
+			put_case_forms(&text, line, len, endings[e]);
 	}
 	free(dic);
 	mtpe_buf_puts(&text, "D\xC3\xBCsseldorf S\xC3\xA1nchez N\xC3\xA4\xC3\xA4s Naus\xC4\x97" "da Le\xC3\xB3n L\xC3\xB5una "
@@ -216,20 +221,8 @@ static void test_spell__own_lookup_agrees_beyond_ascii(void **state)
 	}
 	mtpe_buf text = { 0 };
 	for (size_t i = 0; added[i]; i++)
-		for (size_t e = 0; e < 2; e++) {
-			mtpe_buf form = { 0 };
-			mtpe_buf_puts(&form, added[i]);
-			mtpe_buf_puts(&form, e ? "s" : "");
-			mtpe_buf_put(&text, form.ptr, form.len);
-			mtpe_buf_puts(&text, " ");
-			map_case(&text, form.ptr, form.len, u_tolower, false);
-			mtpe_buf_puts(&text, " ");
-			map_case(&text, form.ptr, form.len, u_toupper, false);
-			mtpe_buf_puts(&text, " ");
-			map_case(&text, form.ptr, form.len, u_toupper, true);
-			mtpe_buf_puts(&text, "\n");
-			mtpe_buf_dispose(&form);
-		}
+		for (size_t e = 0; e < 2; e++)
+			put_case_forms(&text, added[i], strlen(added[i]), e ? "s" : "");
 	size_t checked = 0;
 	assert_int_equal(compare_words(own, hun, text.ptr, text.len, &checked), 0);
 	assert_true(mtpe_speller_check(own, "N\xC3\xA4\xC3\xA4s", 6));
