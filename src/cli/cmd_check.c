@@ -81,6 +81,7 @@ struct bg_load {
 static void *bg_load_doc(void *arg)
 {
 	struct bg_load *L = arg;
+	mtpe_heap_advise();
 	L->rc = mtpe_doc_load(&L->doc, L->file, L->opts, &L->err);
 	return NULL;
 }
@@ -112,6 +113,7 @@ struct check_jobs {
 static void *bg_make_extras(void *arg)
 {
 	struct bg_extra *E = arg;
+	mtpe_heap_advise();
 	for (size_t e = 0; e < E->J->nextra && E->n < 256; e++) {
 		mtpe_checker *x = NULL;
 		if (cli_run_for(&E->J->extra[e], E->file, &x, NULL) == 0 && x)
@@ -365,8 +367,10 @@ int cmd_check(int argc, char **argv)
 			for (size_t e = 0; e + 1 < want; e++)
 				if (cli_run_init(&J.extra[J.nextra], &common) == 0)
 					J.extra[J.nextra++].quiet = true; /* the main run reports the errors */
-		if (large_file(files[0]))
-			prefetch(&J); /* while the first checker is made */
+		if (large_file(files[0])) {
+			mtpe_heap_large();
+			prefetch(&J);
+		} /* while the first checker is made */
 	}
 	if (!(chk = cli_run_checker(&run, files[0]))) {
 		prefetch_join(&J, false);

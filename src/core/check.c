@@ -2600,6 +2600,7 @@ static void *pool_worker(void *arg)
 {
 	struct pool_thread *T = arg;
 	struct pool *Q = T->pool;
+	mtpe_heap_advise();
 	for (;;) {
 		pthread_mutex_lock(&Q->lock);
 		size_t j = Q->next < Q->njobs ? Q->next++ : Q->njobs;
@@ -2692,6 +2693,7 @@ static void run_piece(struct par *P, struct piece *k, mtpe_checker *c)
 static void piece_job(void *arg, size_t j, mtpe_checker *c)
 {
 	struct par *P = arg;
+	mtpe_heap_advise(); /* the main heap may have grown */
 	run_piece(P, &P->k[j], c);
 }
 

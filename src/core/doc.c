@@ -305,13 +305,12 @@ int mtpe_doc_load(mtpe_doc **out, const char *path, const mtpe_doc_options *opts
 	}
 	/* room for the whole file, its NUL and the read that sees the end: no growth */
 	size_t alloc = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 2 : 65536;
-	char *data = mtpe_malloc(alloc);
+	char *data = mtpe_malloc_huge(alloc);
 	if (!data) {
 		if (!is_stdin)
 			close(fd);
 		return mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 	}
-	mtpe_advise_huge(data, alloc);
 	size_t len = 0;
 	for (;;) {
 		if (len + 1 >= alloc) {

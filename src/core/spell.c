@@ -377,6 +377,7 @@ static void dict_release(struct dict *d)
 static void *load_base(void *arg)
 {
 	mtpe_speller *sp = arg;
+	mtpe_heap_advise();
 	sp->base = dict_acquire(sp->aff, sp->dic);
 	sp->base_own = sp->base && sp->base->own_affixes;
 	return NULL;
@@ -1147,6 +1148,7 @@ static bool set_maybe_word(const struct wordset *ws, const char *c, size_t n)
 static void *load_alt(void *arg)
 {
 	mtpe_speller *sp = arg;
+	mtpe_heap_advise();
 	sp->alt = dict_acquire(sp->alt_aff, sp->alt_dic);
 	return NULL;
 }

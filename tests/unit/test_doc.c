@@ -1,6 +1,8 @@
 /* test_doc.c - document loading: checks, BOM, line index, line/column. */
 #include "helpers.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -182,6 +184,96 @@ static void test_doc__alloc_failures_are_clean(void **state)
 	}
 }
 
+/* True if the mapping holding p has VmFlags flag (e.g. "hg": MADV_HUGEPAGE). */
+static bool vma_has_flag(const void *p, const char *flag)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return false;
+	char line[512];
+	bool in = false, found = false;
+	uintptr_t a = (uintptr_t)p;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+			in = a >= lo && a < hi;
+		} else if (in && !strncmp(line, "VmFlags:", 8)) {
+			char want[8];
+			snprintf(want, sizeof(want), " %s", flag);
+			for (char *q = line + 8; (q = strstr(q, want)) != NULL; q += 3)
+				if (q[3] == ' ' || q[3] == '\n')
+					found = true;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* Huge pages can be asked for here (THP in "madvise" or "always" mode), and malloc is glibc's own. */
+static bool huge_pages_askable(void)
+{
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) || !defined(__GLIBC__)
+	return false;
+#else
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+	char mode[128] = "";
+	if (f) {
+		if (!fgets(mode, sizeof(mode), f))
+			mode[0] = '\0';
+		fclose(f);
+	}
+	return strstr(mode, "[madvise]") || strstr(mode, "[always]");
+#endif
+}
+
+static void *thread_block(void *arg)
+{
+	(void)arg;
+	mtpe_heap_advise();
+	char *b = malloc((size_t)4 << 20);
+	if (b)
+		memset(b, 1, (size_t)4 << 20);
+	return b;
+}
+
+/* A large input: the main heap's and a new thread's blocks lie where huge pages were asked for. */
+static void test_doc__large_input_heaps_ask_for_huge_pages(void **state)
+{
+	if (!huge_pages_askable())
+		skip();
+	mtpe_heap_large();
+	char *m = malloc((size_t)4 << 20);
+	assert_non_null(m);
+	memset(m, 1, (size_t)4 << 20);
+	assert_true(vma_has_flag(m + (2 << 20), "hg"));
+	pthread_t th;
+	void *t = NULL;
+	assert_int_equal(pthread_create(&th, NULL, thread_block, NULL), 0);
+	pthread_join(th, &t);
+	assert_non_null(t);
+	assert_true(vma_has_flag((char *)t + (2 << 20), "hg"));
+	free(t);
+	free(m);
+	/* a large text's buffer: 2 MiB-aligned and advised, read byte for byte */
+	size_t n = (size_t)9 << 20;
+	char *text = malloc(n);
+	assert_non_null(text);
+	for (size_t i = 0; i < n; i++)
+		text[i] = (i % 61 == 60) ? '\n' : (char)('a' + i % 26);
+	char path[64];
+	write_tmp(path, sizeof(path), text, n);
+	mtpe_doc *d = NULL;
+	assert_int_equal(mtpe_doc_load(&d, path, NULL, NULL), 0);
+	assert_int_equal(d->len, n);
+	assert_memory_equal(d->data, text, n);
+	assert_int_equal((uintptr_t)d->data & (((uintptr_t)2 << 20) - 1), 0);
+	assert_true(vma_has_flag(d->data, "hg"));
+	mtpe_doc_free(d);
+	unlink(path);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_doc__fifo_refused),
 		cmocka_unit_test(test_doc__bytes_kept_as_read),
 		cmocka_unit_test(test_doc__alloc_failures_are_clean),
+		cmocka_unit_test(test_doc__large_input_heaps_ask_for_huge_pages),
 	};
 	return cmocka_run_group_tests_name("doc", tests, NULL, NULL);
 }

@@ -54,6 +54,15 @@ char *mtpe_strndup(const char *s, size_t n);
  * system says no): a 20 MB text is ten page faults instead of five thousand.
  */
 void mtpe_advise_huge(void *p, size_t n);
+/* mtpe_malloc for a large block that will be written whole: from 8 MiB, 2 MiB-aligned and advised as above. */
+void *mtpe_malloc_huge(size_t n);
+/*
+ * For large inputs (call once, early): malloc keeps freed memory and its heaps
+ * get huge pages; mtpe_heap_advise, called by each thread that will allocate
+ * much, covers that thread's heap (nothing unless mtpe_heap_large was called).
+ */
+void mtpe_heap_large(void);
+void mtpe_heap_advise(void);
 /*
  * Maps the pages of [p, p + n) (n from 256 KiB) in one call before they are
  * written: on a virtual machine a page's first write costs ~10 us alone,
