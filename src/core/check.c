@@ -1151,6 +1151,11 @@ static void build_prefilter(mtpe_checker *c)
 		if (mtpe_ac_build(&c->ac, (char **const *)lits, n, (const size_t *const *)pre, (char **const *)exact,
 				  c->nrules) < 0)
 			c->ac = NULL; /* no prefilter: every rule runs on the whole text */
+		for (size_t i = 0; c->ac && !lines && i < c->nrules; i++)
+			if (mtpe_ac_set_stops(c->ac, i, c->rules[i].anchor_stop) < 0) {
+				mtpe_ac_free(c->ac);
+				c->ac = NULL;
+			}
 	}
 	free(lits);
 	free(n);

@@ -116,6 +116,7 @@ struct rule {
 	size_t anchor_pre;  /* a match starts at most this many characters before its literal (SIZE_MAX: anywhere on its line) */
 	size_t *anchor_pres; /* the same for each literal (anchor_pre is the farthest) */
 	char **anchor_exact; /* for each literal NULL or its bytes as the text must have them (0: any case) */
+	uint64_t anchor_stop[4]; /* bytes a match cannot hold before its literal (mtpe_prefilter_literals' stop) */
 	int hint;           /* mtpe_hint (prefilter.h): a built-in scan where the literals cannot narrow the pattern */
 };
 

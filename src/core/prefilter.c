@@ -34,7 +34,47 @@ struct req {
 	bool costed;   /* hits and cost are known (req_costed) */
 	size_t minlen;
 	double hits, cost;
+	/*
+	 * Bytes that cannot lie between the match start and a literal of s: from a
+	 * literal in the text, the start is walked back only over other bytes
+	 * ("(?=\p{L}[\p{L} ]{0,80}? was)": no punctuation). All 0: any byte may.
+	 */
+	uint64_t nospan[4];
+	uint64_t nocons[4]; /* bytes the parsed part cannot match (all 0: it may match any) */
 };
+
+/* Bytes: (*set)[b >> 6] bit b & 63. */
+static inline void bytes_drop(uint64_t set[4], unsigned char b)
+{
+	set[b >> 6] &= ~((uint64_t)1 << (b & 63));
+}
+
+static inline void bytes_and(uint64_t a[4], const uint64_t b[4])
+{
+	for (int i = 0; i < 4; i++)
+		a[i] &= b[i];
+}
+
+static inline void bytes_all(uint64_t a[4])
+{
+	for (int i = 0; i < 4; i++)
+		a[i] = ~(uint64_t)0;
+}
+
+/* A byte of a character the pattern may match is no longer "cannot match": both cases, and every non-ASCII byte for any non-ASCII character. */
+static void may_match(uint64_t nocons[4], const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)s[i];
+		if (b >= 0x80) {
+			nocons[2] = nocons[3] = 0;
+		} else {
+			bytes_drop(nocons, b);
+			bytes_drop(nocons, (unsigned char)tolower(b));
+			bytes_drop(nocons, (unsigned char)toupper(b));
+		}
+	}
+}
 
 /* Saturating width arithmetic: anything past 1 MiB counts as unbounded. */
 static size_t w_add(size_t a, size_t b)
@@ -357,7 +397,9 @@ struct seq {
 	/* lookaheads read inline: their text continues the run; after them the match goes on from where they stand */
 	int look_inl[8];
 	size_t look_w[8];
+	uint64_t look_nocons[8][4];
 	int nlook;
+	uint64_t nocons[4]; /* bytes the sequence so far cannot have matched */
 	bool exact;     /* the pattern never ignores case: literal characters must be there as written */
 };
 
@@ -391,7 +433,7 @@ static void flush(struct seq *S)
 {
 	if (S->nrun) {
 		struct req r = { false, mtpe_calloc(S->nrun, sizeof(char *)), 0, S->run_pre, 0, NULL,
-				 mtpe_calloc(S->nrun, sizeof(char *)), false, false, 0, 0, 0 };
+				 mtpe_calloc(S->nrun, sizeof(char *)), false, false, 0, 0, 0, { 0 }, { 0 } };
 		if (!r.s || !r.x) {
 			free(r.s);
 			free(r.x);
@@ -405,6 +447,7 @@ static void flush(struct seq *S)
 				else
 					r.x[r.n++] = exact_dup(a->x, a->len, &S->oom);
 			}
+			memcpy(r.nospan, S->nocons, sizeof(r.nospan));
 			if (S->oom)
 				req_free(&r);
 			else
@@ -412,13 +455,14 @@ static void flush(struct seq *S)
 		}
 		if (S->nrun > 1 && S->tlen && !S->oom) {
 			struct req t = { false, mtpe_malloc(sizeof(char *)), 1, S->tail_pre, 0, NULL, mtpe_calloc(1, sizeof(char *)),
-					 false, false, 0, 0, 0 };
+					 false, false, 0, 0, 0, { 0 }, { 0 } };
 			if (!t.s || !t.x || !(t.s[0] = mtpe_strndup(S->tail, S->tlen))) {
 				free(t.s);
 				free(t.x);
 				S->oom = true;
 			} else {
 				t.x[0] = exact_dup(S->tailx, S->tlen, &S->oom);
+				memcpy(t.nospan, S->nocons, sizeof(t.nospan));
 				offer(S, &t);
 			}
 		}
@@ -546,6 +590,17 @@ static void run_add(struct seq *S, const struct member *m, size_t nm)
 	tail_add(S, m, nm);
 }
 
+/* The sequence may have matched one of the members (any character if !known). */
+static void seq_matched(struct seq *S, const struct member *m, size_t nm, bool known)
+{
+	if (!known) {
+		memset(S->nocons, 0, sizeof(S->nocons));
+		return;
+	}
+	for (size_t i = 0; i < nm; i++)
+		may_match(S->nocons, m[i].s, m[i].len);
+}
+
 static void push_char(struct seq *S, const char *c, size_t n)
 {
 	struct member m = { { 0 }, { 0 }, (unsigned char)n };
@@ -554,6 +609,7 @@ static void push_char(struct seq *S, const char *c, size_t n)
 		m.x[i] = S->exact ? c[i] : 0;
 	}
 	run_add(S, &m, 1);
+	may_match(S->nocons, c, n);
 }
 
 /*
@@ -819,12 +875,14 @@ static struct req parse_seq(struct parser *P)
 	memset(&S, 0, sizeof(S));
 	S.best.any = true;
 	S.exact = P->charw == 1;
+	bytes_all(S.nocons);
 	while (P->p < P->end && !P->fail) {
 		char c = *P->p;
 		if (c == ')' && S.inl) { /* the end of a group read inline */
 			if (S.nlook && S.look_inl[S.nlook - 1] == S.inl) { /* a lookahead's: back to where it stood */
 				flush(&S);
 				S.w = S.look_w[--S.nlook];
+				memcpy(S.nocons, S.look_nocons[S.nlook], sizeof(S.nocons));
 			}
 			S.inl--;
 			P->p++;
@@ -892,6 +950,7 @@ static struct req parse_seq(struct parser *P)
 			if (positive_look && !behind && S.nlook < 8 && plain_group(g, P->end)) {
 				/* "an(?= [bcd...])": the text after the match so far is there too, "an " */
 				S.look_w[S.nlook] = S.w;
+				memcpy(S.look_nocons[S.nlook], S.nocons, sizeof(S.nocons));
 				S.look_inl[S.nlook++] = ++S.inl;
 				continue;
 			}
@@ -911,18 +970,27 @@ static struct req parse_seq(struct parser *P)
 				flush(&S);
 				/* a lookahead's text starts where it stands; a lookbehind's before the match */
 				req_add_pre(&inner, behind ? UNB : S.w);
+				if (behind)
+					memset(inner.nospan, 0, sizeof(inner.nospan));
+				else /* before its literal: what the sequence matched up to it, then the lookahead's text */
+					bytes_and(inner.nospan, S.nocons);
 				offer(&S, &inner);
 				continue;
 			}
 			flush(&S);
 			int q = quantifier(P, &mr);
 			size_t iw = inner.width;
+			uint64_t group_nocons[4];
+			memcpy(group_nocons, inner.nocons, sizeof(group_nocons));
 			if (q == 0) {
 				req_free(&inner);
 			} else { /* the literal may be in a later repetition */
 				req_add_pre(&inner, w_add(w0, w_mul(iw, mr == UNB ? UNB : mr - 1)));
+				bytes_and(inner.nospan, S.nocons);
+				bytes_and(inner.nospan, group_nocons);
 				offer(&S, &inner);
 			}
+			bytes_and(S.nocons, group_nocons);
 			S.w = w_add(w0, w_mul(iw, mr));
 			continue;
 		}
@@ -935,6 +1003,7 @@ static struct req parse_seq(struct parser *P)
 			size_t mr, w0 = S.w;
 			int q = quantifier(P, &mr);
 			run_class(&S, m, known ? nm : 0, q, mr, w0);
+			seq_matched(&S, m, nm, known);
 			S.w = w_add(S.w, w_mul(1, mr));
 			continue;
 		}
@@ -965,6 +1034,7 @@ static struct req parse_seq(struct parser *P)
 					P->p = cl ? cl + 1 : P->end;
 					int q = quantifier(P, &mr);
 					run_class(&S, m, known ? nm : 0, q, mr, w0);
+					seq_matched(&S, m, nm, known);
 					S.w = e == 'g' || e == 'k' ? UNB : w_add(S.w, w_mul(1, mr)); /* \g{..} \k<..>: a back-reference */
 					continue;
 				} else if (e == 'x') {
@@ -976,6 +1046,7 @@ static struct req parse_seq(struct parser *P)
 					bool known = cp >= 0 && add_char(m, &nm, cp);
 					int q = quantifier(P, &mr);
 					run_class(&S, m, known ? nm : 0, q, mr, w0);
+					seq_matched(&S, m, nm, known);
 					S.w = w_add(S.w, w_mul(1, mr));
 					continue;
 				} else if (e == 'p' || e == 'P') {
@@ -983,6 +1054,7 @@ static struct req parse_seq(struct parser *P)
 				}
 				quantifier(P, &mr);
 				flush(&S);
+				seq_matched(&S, NULL, 0, false);
 				S.w = w_add(S.w, w_mul(1, mr));
 				continue;
 			}
@@ -997,11 +1069,13 @@ static struct req parse_seq(struct parser *P)
 					bool known = escape_members(e, NULL, 0, m, &nm);
 					int q = quantifier(P, &mr);
 					run_class(&S, m, known ? nm : 0, q, mr, w0);
+					seq_matched(&S, m, nm, known);
 					S.w = w_add(S.w, w_mul(1, mr));
 					continue;
 				}
 				quantifier(P, &mr);
 				flush(&S);
+				seq_matched(&S, NULL, 0, false);
 				/* a back-reference or a grapheme cluster: no bound; else one character */
 				S.w = isdigit((unsigned char)e) || e == 'X' ? UNB : w_add(S.w, w_mul(1, mr));
 				continue;
@@ -1010,6 +1084,7 @@ static struct req parse_seq(struct parser *P)
 			int q = quantifier(P, &mr);
 			if (q == 0) {
 				flush(&S);
+				may_match(S.nocons, &e, 1);
 				S.w = w_add(S.w, mr);
 				continue;
 			}
@@ -1028,6 +1103,7 @@ static struct req parse_seq(struct parser *P)
 			size_t mr;
 			quantifier(P, &mr);
 			flush(&S);
+			seq_matched(&S, NULL, 0, false);
 			S.w = w_add(S.w, w_mul(1, mr));
 			continue;
 		}
@@ -1053,6 +1129,7 @@ static struct req parse_seq(struct parser *P)
 				P->p += l ? l : 1;
 				int q = quantifier(P, &mr);
 				run_class(&S, m, known ? nm : 0, q, mr, w0);
+				seq_matched(&S, m, nm, known);
 				S.w = w_add(S.w, w_mul(1, mr));
 				continue;
 			}
@@ -1064,6 +1141,7 @@ static struct req parse_seq(struct parser *P)
 		size_t cw = w_mul(1, mr); /* one character, whatever its case and bytes */
 		if (q == 0) {
 			flush(&S);
+			may_match(S.nocons, lit, k);
 			S.w = w_add(S.w, cw);
 			continue;
 		}
@@ -1079,15 +1157,22 @@ static struct req parse_seq(struct parser *P)
 		P->fail = true; /* an inline group left open: be safe */
 	P->oom |= S.oom;
 	S.best.width = S.w;
+	memcpy(S.best.nocons, S.nocons, sizeof(S.nocons));
 	return S.best;
 }
 
 static struct req parse_alt(struct parser *P)
 {
-	struct req all = { false, NULL, 0, 0, 0, NULL, NULL, false, false, 0, 0, 0 };
+	struct req all = { false, NULL, 0, 0, 0, NULL, NULL, false, false, 0, 0, 0, { 0 }, { 0 } };
 	size_t width = 0, pre = 0;
+	uint64_t nospan[4], nocons[4]; /* over the alternatives */
+	bytes_all(nospan);
+	bytes_all(nocons);
 	for (;;) {
 		struct req b = parse_seq(P);
+		bytes_and(nocons, b.nocons);
+		if (!b.any)
+			bytes_and(nospan, b.nospan);
 		if (b.width > width)
 			width = b.width;
 		if (!b.any && b.pre > pre)
@@ -1135,6 +1220,9 @@ static struct req parse_alt(struct parser *P)
 	}
 	all.width = width;
 	all.pre = pre;
+	memcpy(all.nocons, nocons, sizeof(nocons));
+	if (!all.any)
+		memcpy(all.nospan, nospan, sizeof(nospan));
 	return all;
 }
 
@@ -1150,8 +1238,11 @@ bool mtpe_pattern_ignores_case(const char *p)
 	return false;
 }
 
-int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t *pre, size_t **pres, char ***exact)
+int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t *pre, size_t **pres, char ***exact,
+			    uint64_t stop[4])
 {
+	if (stop)
+		memset(stop, 0, 4 * sizeof(uint64_t));
 	struct parser P = { pattern, pattern + strlen(pattern), false, false, mtpe_pattern_ignores_case(pattern) ? 4 : 1 };
 	*out = NULL;
 	*n = 0;
@@ -1173,8 +1264,10 @@ int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t 
 		return 0;
 	}
 	/* \K moves the start of the match past text that may hold the literal */
-	if (strstr(pattern, "\\K"))
+	if (strstr(pattern, "\\K")) {
 		req_add_pre(&r, UNB);
+		memset(r.nospan, 0, sizeof(r.nospan));
+	}
 	size_t *p = mtpe_malloc(r.n * sizeof(size_t));
 	if (!p) {
 		req_free(&r);
@@ -1192,6 +1285,8 @@ int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t 
 	*pre = r.pre;
 	*pres = p;
 	*exact = r.x;
+	if (stop)
+		memcpy(stop, r.nospan, sizeof(r.nospan));
 	free(r.p);
 	return 0;
 }
@@ -1214,6 +1309,8 @@ struct mtpe_ac {
 	int32_t first_out;     /* states from here on have a literal ending there (themselves or along their links) */
 	size_t *out_pre;       /* output -> how far before its literal a match may start (UNB: its line) */
 	char **out_x;          /* output -> the bytes the text must have (0: any case), or NULL */
+	uint64_t (*stop)[4];   /* rule -> bytes its matches cannot hold before their literal (mtpe_ac_set_stops), or NULL */
+	bool *has_stop;
 };
 
 void mtpe_ac_free(mtpe_ac *ac)
@@ -1231,7 +1328,29 @@ void mtpe_ac_free(mtpe_ac *ac)
 		free(ac->out_x[i]);
 	free(ac->out_x);
 	free(ac->out_pre);
+	free(ac->stop);
+	free(ac->has_stop);
 	free(ac);
+}
+
+int mtpe_ac_set_stops(mtpe_ac *ac, size_t r, const uint64_t stop[4])
+{
+	if (r >= ac->nrules || !(stop[0] | stop[1] | stop[2] | stop[3]))
+		return 0;
+	if (!ac->stop) {
+		ac->stop = mtpe_calloc(ac->nrules, sizeof(*ac->stop));
+		ac->has_stop = mtpe_calloc(ac->nrules, sizeof(bool));
+		if (!ac->stop || !ac->has_stop) {
+			free(ac->stop);
+			free(ac->has_stop);
+			ac->stop = NULL;
+			ac->has_stop = NULL;
+			return MTPE_ENOMEM;
+		}
+	}
+	memcpy(ac->stop[r], stop, sizeof(ac->stop[r]));
+	ac->has_stop[r] = true;
+	return 0;
 }
 
 int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const size_t *const *pre,
@@ -1530,6 +1649,15 @@ static int emit(const mtpe_ac *ac, struct lines *L, size_t i, int32_t s, mtpe_ac
 			if (pre != UNB) { /* the match starts at most pre characters before the literal, on its line */
 				to = lit;
 				from = chars_back(u, ls, lit, pre);
+				if (ac->has_stop && ac->has_stop[r]) { /* and after the last byte it cannot hold before it */
+					const uint64_t *st = ac->stop[r];
+					size_t f = lit;
+					while (f > from && !(st[u[f - 1] >> 6] >> (u[f - 1] & 63) & 1))
+						f--;
+					while (f < lit && (u[f] & 0xC0) == 0x80)
+						f++; /* on a character's start */
+					from = f;
+				}
 			}
 			if (mark(h, r, from, to) < 0)
 				return MTPE_ENOMEM;

@@ -22,9 +22,13 @@
  * match may start, in characters (SIZE_MAX: anywhere on its line; caller frees), *pre the
  * farthest, and *exact for each NULL or strlen bytes: the byte the text must
  * have there (the pattern's case counts), or 0 for any case (caller frees each
- * and the array). *n == 0 means "no usable set". Returns 0 or MTPE_ENOMEM.
+ * and the array). *n == 0 means "no usable set". stop (may be NULL): the bytes
+ * (bit b & 63 of stop[b >> 6]) that cannot lie between a match's start and
+ * its literal, where the reach is bounded ("(?=\p{L}[\p{L} ]{0,80}? was)":
+ * all but letters and spaces); all 0 when any may. Returns 0 or MTPE_ENOMEM.
  */
-int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t *pre, size_t **pres, char ***exact);
+int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t *pre, size_t **pres, char ***exact,
+			    uint64_t stop[4]);
 /* Does the pattern ignore case anywhere ((?i), (?mi:...))? */
 bool mtpe_pattern_ignores_case(const char *pattern);
 
@@ -39,6 +43,12 @@ typedef struct mtpe_ac mtpe_ac;
  */
 int mtpe_ac_build(mtpe_ac **out, char **const *lits, const size_t *nlits, const size_t *const *pre,
 		  char **const *exact, size_t nrules);
+/*
+ * Rule r's matches cannot hold the bytes of stop (as from
+ * mtpe_prefilter_literals) before their literal: where its reach is bounded,
+ * a range then starts after the last such byte before the literal.
+ */
+int mtpe_ac_set_stops(mtpe_ac *ac, size_t r, const uint64_t stop[4]);
 void mtpe_ac_free(mtpe_ac *ac);
 
 /* A span of lines [start, end) in bytes where a rule must run. */

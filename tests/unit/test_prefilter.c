@@ -13,12 +13,13 @@ struct lits {
 	char **s;
 	size_t n, pre, *pres;
 	char **exact;
+	uint64_t stop[4];
 };
 
 static struct lits extract(const char *pattern)
 {
 	struct lits l;
-	assert_int_equal(mtpe_prefilter_literals(pattern, &l.s, &l.n, &l.pre, &l.pres, &l.exact), 0);
+	assert_int_equal(mtpe_prefilter_literals(pattern, &l.s, &l.n, &l.pre, &l.pres, &l.exact, l.stop), 0);
 	return l;
 }
 
@@ -242,6 +243,59 @@ static void test_prefilter__reach_in_characters(void **state)
 	drop(&l);
 }
 
+static bool stops(const struct lits *l, unsigned char b)
+{
+	return l->stop[b >> 6] >> (b & 63) & 1;
+}
+
+/*
+ * A match of "(?=\p{L}[\p{L}' ]{0,80}? was)..." holds only letters, spaces and
+ * apostrophes before its "was": its range starts after the last other byte.
+ */
+static void test_prefilter__ranges_stop_where_the_match_cannot_reach(void **state)
+{
+	struct lits l = extract("(?=\\p{L}[\\p{L}' ]{0,80}? was)\\p{L}+ and \\p{L}+ was\\b");
+	assert_true(has(&l, " was"));
+	assert_int_equal(l.pre, 81);
+	assert_true(stops(&l, ','));
+	assert_true(stops(&l, '.'));
+	assert_true(stops(&l, '"'));
+	assert_false(stops(&l, ' '));
+	assert_false(stops(&l, 'a'));
+	assert_false(stops(&l, 'W'));
+	assert_false(stops(&l, '\''));
+	assert_false(stops(&l, 0xE2)); /* a letter beyond ASCII: any of its bytes */
+	assert_false(stops(&l, 0x99));
+	char **lits[] = { l.s };
+	size_t n[] = { l.n };
+	const size_t *pre[] = { l.pres };
+	mtpe_ac *ac = NULL;
+	assert_int_equal(mtpe_ac_build(&ac, lits, n, pre, NULL, 1), 0);
+	assert_int_equal(mtpe_ac_set_stops(ac, 0, l.stop), 0);
+	const char *t = "One, two and three was here.\n\"Zo\xC3\xAB and Al was\n";
+	mtpe_ac_hits h;
+	assert_int_equal(mtpe_ac_scan(ac, t, strlen(t), &h), 0);
+	assert_int_equal(h.nranges[0], 2);
+	assert_int_equal(h.ranges[0][0].start, 4);  /* after the comma */
+	assert_int_equal(h.ranges[0][0].end, 18);   /* the " was" */
+	assert_int_equal(h.ranges[0][1].start, 30); /* "Zoë": after the quote */
+	assert_int_equal(h.ranges[0][1].end, 41);
+	mtpe_ac_hits_dispose(&h);
+	mtpe_ac_free(ac);
+	drop(&l);
+	/* anything may come before the literal: no stops */
+	l = extract(".{0,20}zq");
+	assert_true(has(&l, "zq"));
+	for (int b = 0; b < 256; b++)
+		assert_false(stops(&l, (unsigned char)b));
+	drop(&l);
+	/* a lookbehind's literal is before the match: no stops either */
+	l = extract("(?<=zq, )\\p{L}+");
+	for (int b = 0; b < 256; b++)
+		assert_false(stops(&l, (unsigned char)b));
+	drop(&l);
+}
+
 static void test_prefilter__ranges_start_on_a_character(void **state)
 {
 	/* "b" with a reach of 1 character after "é" (2 bytes): the range starts on the é, not inside it */
@@ -352,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_prefilter__ranges),
 		cmocka_unit_test(test_prefilter__ranges_start_on_a_character),
 		cmocka_unit_test(test_prefilter__reach_in_characters),
+		cmocka_unit_test(test_prefilter__ranges_stop_where_the_match_cannot_reach),
 		cmocka_unit_test(test_prefilter__two_halves),
 		cmocka_unit_test(test_prefilter__built_in_scans),
 	};
