@@ -19,7 +19,7 @@ static void help(void)
 	       "  --fail-on SEV          exit 1 when a finding is at least SEV: error, warning (default), info, none\n"
 	       "  --color WHEN           auto (default), always, never\n"
 	       "  -j, --jobs N           N threads (default: one per core): files in parallel, or one long file in\n"
-	       "                         parts (32 MiB and more); output and its order are the same as with -j 1\n"
+	       "                         parts (2 MiB and more); output and its order are the same as with -j 1\n"
 	       "  --input-format FMT     force the input format\n"
 	       "%s",
 	       mtpe_formatter_names(), cli_common_help);
