@@ -1393,9 +1393,9 @@ int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const
 	for (int b = 'A'; b <= 'Z'; b++)
 		ac->cls[b] = ac->cls[b + 32];
 	int nc = ac->nclass;
-	ac->delta = mtpe_calloc(total * (size_t)nc, sizeof(int32_t));
-	if (ac->delta)
-		mtpe_prefault(ac->delta, total * (size_t)nc * sizeof(int32_t));
+	/* the trie shares prefixes: far fewer states than literal bytes (~8k of ~28k); the table grows with them */
+	size_t rows = total < 1024 ? total : 1024;
+	ac->delta = mtpe_calloc(rows * (size_t)nc, sizeof(int32_t));
 	ac->out = mtpe_malloc(total * sizeof(int32_t));
 	ac->dict = mtpe_malloc(total * sizeof(int32_t));
 	ac->out_rule = mtpe_malloc((nl ? nl : 1) * sizeof(int32_t));
@@ -1422,6 +1422,19 @@ int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const
 		for (size_t i = 0; i < nlits[r]; i++) {
 			int32_t s = 0;
 			for (const unsigned char *c = (const unsigned char *)lits[r][i]; *c; c++) {
+				if ((size_t)ac->nstates == rows) { /* room for the state this byte may add */
+					size_t nr = rows * 2 < total ? rows * 2 : total;
+					int32_t *g = mtpe_realloc(ac->delta, nr * (size_t)nc * sizeof(int32_t));
+					if (!g) {
+						free(fail);
+						free(queue);
+						mtpe_ac_free(ac);
+						return MTPE_ENOMEM;
+					}
+					memset(g + rows * (size_t)nc, 0, (nr - rows) * (size_t)nc * sizeof(int32_t));
+					ac->delta = g;
+					rows = nr;
+				}
 				int32_t *t = &ac->delta[(size_t)s * nc + ac->cls[*c]];
 				if (!*t) {
 					ac->depth[ac->nstates] = (uint16_t)(ac->depth[s] < UINT16_MAX ? ac->depth[s] + 1 : UINT16_MAX);
@@ -1484,14 +1497,18 @@ int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const
 	 * their dictionary links) last, so "is this a hit?" is a comparison, not
 	 * a second load after each step.
 	 */
-	int32_t *perm = mtpe_malloc((size_t)ac->nstates * sizeof(int32_t));
-	int32_t *nd = perm ? mtpe_malloc(total * (size_t)nc * sizeof(int32_t)) : NULL;
-	int32_t *nout = nd ? mtpe_malloc(total * sizeof(int32_t)) : NULL;
-	int32_t *ndict = nout ? mtpe_malloc(total * sizeof(int32_t)) : NULL;
-	uint16_t *ndepth = ndict ? mtpe_malloc(total * sizeof(uint16_t)) : NULL;
+	size_t ns = (size_t)ac->nstates;
+	bool narrow = ns <= UINT16_MAX; /* 16-bit states: half the table */
+	int32_t *perm = mtpe_malloc(ns * sizeof(int32_t));
+	int32_t *nd = perm && !narrow ? mtpe_malloc(ns * (size_t)nc * sizeof(int32_t)) : NULL;
+	uint16_t *nd16 = perm && narrow ? mtpe_malloc(ns * (size_t)nc * sizeof(uint16_t)) : NULL;
+	int32_t *nout = nd || nd16 ? mtpe_malloc(ns * sizeof(int32_t)) : NULL;
+	int32_t *ndict = nout ? mtpe_malloc(ns * sizeof(int32_t)) : NULL;
+	uint16_t *ndepth = ndict ? mtpe_malloc(ns * sizeof(uint16_t)) : NULL;
 	if (!ndepth) {
 		free(perm);
 		free(nd);
+		free(nd16);
 		free(nout);
 		free(ndict);
 		mtpe_ac_free(ac);
@@ -1507,8 +1524,13 @@ int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const
 			ac->first_out++;
 	for (int32_t i = 0; i < ac->nstates; i++) {
 		int32_t j = perm[i];
-		for (int c = 0; c < nc; c++)
-			nd[(size_t)j * nc + c] = perm[ac->delta[(size_t)i * nc + c]];
+		const int32_t *row = &ac->delta[(size_t)i * nc];
+		if (narrow)
+			for (int c = 0; c < nc; c++)
+				nd16[(size_t)j * nc + c] = (uint16_t)perm[row[c]];
+		else
+			for (int c = 0; c < nc; c++)
+				nd[(size_t)j * nc + c] = perm[row[c]];
 		nout[j] = ac->out[i];
 		ndict[j] = ac->dict[i] >= 0 ? perm[ac->dict[i]] : -1;
 		ndepth[j] = ac->depth[i];
@@ -1518,17 +1540,11 @@ int mtpe_ac_build(mtpe_ac **outp, char **const *lits, const size_t *nlits, const
 	free(ac->out);
 	free(ac->dict);
 	free(ac->depth);
-	ac->delta = nd;
+	ac->delta = nd; /* one of these two */
+	ac->delta16 = nd16;
 	ac->out = nout;
 	ac->dict = ndict;
 	ac->depth = ndepth;
-	if (ac->nstates <= UINT16_MAX && (ac->delta16 = mtpe_malloc(total * (size_t)nc * sizeof(uint16_t))) != NULL) {
-		mtpe_prefault(ac->delta16, total * (size_t)nc * sizeof(uint16_t));
-		for (size_t i = 0; i < (size_t)ac->nstates * (size_t)nc; i++)
-			ac->delta16[i] = (uint16_t)ac->delta[i];
-		free(ac->delta);
-		ac->delta = NULL;
-	}
 	*outp = ac;
 	return 0;
 }
