@@ -2462,6 +2462,17 @@ static void run_rules(struct run *R, int which)
 	}
 	if (prefilter && !c->ac_tried)
 		build_prefilter(c);
+	/*
+	 * In a parallel check the other threads run the built-in checks (spelling
+	 * first of all) before the patterns: meanwhile the leader compiles the
+	 * patterns they will borrow, and learns no word they are learning. The
+	 * order makes no difference to the findings (they are sorted; no rule
+	 * reads another's).
+	 */
+	bool builtins_first = c->leader != NULL;
+	for (size_t i = 0; builtins_first && i < c->nrules && !R->error; i++)
+		if (c->rules[i].builtin != BUILTIN_NONE && wanted(&c->rules[i], which))
+			run_builtin(R, i);
 	size_t *resume = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(size_t));
 	if (!resume) {
 		R->error = MTPE_ENOMEM;
@@ -2508,7 +2519,7 @@ static void run_rules(struct run *R, int which)
 	}
 	free(resume);
 	free(low);
-	for (size_t i = 0; i < c->nrules && !R->error; i++)
+	for (size_t i = 0; !builtins_first && i < c->nrules && !R->error; i++)
 		if (c->rules[i].builtin != BUILTIN_NONE && wanted(&c->rules[i], which))
 			run_builtin(R, i);
 }
