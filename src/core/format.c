@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 int mtpe_json_escape(mtpe_buf *b, const char *s, size_t n)
 {
@@ -44,10 +47,74 @@ static void json_str(mtpe_buf *b, const char *s)
 	mtpe_buf_putc(b, '"');
 }
 
-/* A key and a whole number: `, "key": 123` without printf (the findings' six numbers were a third of the output's time). */
-static void json_num(mtpe_buf *b, const char *key, long long v)
+/*
+ * The findings are written straight into room made once per finding (6 bytes
+ * an input byte at most: \u00XX), strings scanned 16 bytes at a time for the
+ * bytes JSON escapes. Same bytes as mtpe_json_escape and json_num.
+ */
+static char *put_lit(char *o, const char *s, size_t n)
 {
-	char t[64];
+	memcpy(o, s, n);
+	return o + n;
+}
+#define PUT_LIT(o, s) put_lit(o, s, sizeof(s) - 1)
+
+static char *put_escaped(char *o, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i = 0;
+	while (i < n) {
+#if defined(__SSE2__)
+		const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1F);
+		while (i + 16 <= n) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+			__m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)),
+						   _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl)); /* v <= 0x1F */
+			int m = _mm_movemask_epi8(bad);
+			if (m) {
+				int k = __builtin_ctz((unsigned)m);
+				memcpy(o, s + i, (size_t)k);
+				o += k;
+				i += (size_t)k;
+				break;
+			}
+			_mm_storeu_si128((__m128i *)o, v);
+			o += 16;
+			i += 16;
+		}
+#endif
+		while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+			*o++ = s[i++];
+		if (i == n)
+			break;
+		unsigned char c = (unsigned char)s[i++];
+		*o++ = '\\';
+		switch (c) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		default:
+			o = PUT_LIT(o, "u00");
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	return o;
+}
+
+static char *put_str(char *o, const char *s, size_t n)
+{
+	*o++ = '"';
+	o = put_escaped(o, s, n);
+	*o++ = '"';
+	return o;
+}
+
+static char *put_num(char *o, long long v)
+{
+	char t[24];
 	size_t k = sizeof(t);
 	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
 	do
@@ -55,8 +122,7 @@ static void json_num(mtpe_buf *b, const char *key, long long v)
 	while ((u /= 10) != 0);
 	if (v < 0)
 		t[--k] = '-';
-	mtpe_buf_puts(b, key);
-	mtpe_buf_put(b, t + k, sizeof(t) - k);
+	return put_lit(o, t + k, sizeof(t) - k);
 }
 
 static int json_begin(mtpe_format_ctx *ctx)
@@ -77,35 +143,54 @@ static int json_file(mtpe_format_ctx *ctx, const mtpe_doc *doc, const mtpe_findi
 	for (size_t i = 0; i < fs->len; i++) {
 		mtpe_format_maybe_flush(ctx);
 		const mtpe_finding *f = &fs->items[i];
-		mtpe_buf_puts(b, i ? ",\n        " : "\n        ");
-		mtpe_buf_puts(b, "{ \"rule\": ");
-		json_str(b, f->rule);
-		mtpe_buf_puts(b, ", \"category\": ");
-		json_str(b, mtpe_category_name(f->category));
-		mtpe_buf_puts(b, ", \"severity\": ");
-		json_str(b, mtpe_severity_name(f->severity));
-		mtpe_buf_puts(b, ",\n          \"message\": ");
-		json_str(b, f->message);
-		json_num(b, ",\n          \"offset\": ", (long long)f->offset);
-		json_num(b, ", \"length\": ", (long long)f->length);
-		json_num(b, ", \"line\": ", f->line);
-		json_num(b, ", \"column\": ", f->column);
-		json_num(b, ", \"end_line\": ", f->end_line);
-		json_num(b, ", \"end_column\": ", f->end_column);
-		mtpe_buf_puts(b, ",\n          \"text\": ");
-		json_str(b, f->text);
-		mtpe_buf_puts(b, ", \"replacements\": [");
+		const char *cat = mtpe_category_name(f->category), *sev = mtpe_severity_name(f->severity);
+		const char *rule = f->rule ? f->rule : "", *msg = f->message ? f->message : "", *text = f->text ? f->text : "";
+		size_t lr = strlen(rule), lc = strlen(cat), ls = strlen(sev), lm = strlen(msg), lt = strlen(text);
+		size_t lu = f->unit ? strlen(f->unit) : 0, strs = lr + lc + ls + lm + lt + lu;
+		for (size_t k = 0; k < f->nreplacements; k++)
+			strs += (f->replacements[k] ? strlen(f->replacements[k]) : 0) + 4;
+		/* the strings escaped (6x at most), six numbers, the keys and punctuation */
+		if (mtpe_buf_grow(b, 6 * strs + 6 * 24 + 320) < 0)
+			return MTPE_ENOMEM;
+		char *o = b->ptr + b->len;
+		o = i ? PUT_LIT(o, ",\n        ") : PUT_LIT(o, "\n        ");
+		o = PUT_LIT(o, "{ \"rule\": ");
+		o = put_str(o, rule, lr);
+		o = PUT_LIT(o, ", \"category\": ");
+		o = put_str(o, cat, lc);
+		o = PUT_LIT(o, ", \"severity\": ");
+		o = put_str(o, sev, ls);
+		o = PUT_LIT(o, ",\n          \"message\": ");
+		o = put_str(o, msg, lm);
+		o = PUT_LIT(o, ",\n          \"offset\": ");
+		o = put_num(o, (long long)f->offset);
+		o = PUT_LIT(o, ", \"length\": ");
+		o = put_num(o, (long long)f->length);
+		o = PUT_LIT(o, ", \"line\": ");
+		o = put_num(o, f->line);
+		o = PUT_LIT(o, ", \"column\": ");
+		o = put_num(o, f->column);
+		o = PUT_LIT(o, ", \"end_line\": ");
+		o = put_num(o, f->end_line);
+		o = PUT_LIT(o, ", \"end_column\": ");
+		o = put_num(o, f->end_column);
+		o = PUT_LIT(o, ",\n          \"text\": ");
+		o = put_str(o, text, lt);
+		o = PUT_LIT(o, ", \"replacements\": [");
 		for (size_t k = 0; k < f->nreplacements; k++) {
 			if (k)
-				mtpe_buf_puts(b, ", ");
-			json_str(b, f->replacements[k]);
+				o = PUT_LIT(o, ", ");
+			const char *r = f->replacements[k] ? f->replacements[k] : "";
+			o = put_str(o, r, strlen(r));
 		}
-		mtpe_buf_putc(b, ']');
+		*o++ = ']';
 		if (f->unit) {
-			mtpe_buf_puts(b, ", \"unit\": ");
-			json_str(b, f->unit);
+			o = PUT_LIT(o, ", \"unit\": ");
+			o = put_str(o, f->unit, lu);
 		}
-		mtpe_buf_puts(b, " }");
+		o = PUT_LIT(o, " }");
+		b->len = (size_t)(o - b->ptr);
+		b->ptr[b->len] = '\0';
 	}
 	mtpe_buf_puts(b, fs->len ? " ] }" : "] }");
 	return b->oom ? MTPE_ENOMEM : 0;

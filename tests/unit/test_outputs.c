@@ -70,6 +70,81 @@ static void add(mtpe_findings *fs, const char *rule, mtpe_severity sev, size_t o
 	assert_int_equal(mtpe_findings_push(fs, &f), 0);
 }
 
+/* "key": "..." as mtpe_json_escape writes the value */
+static char *json_member(const char *key, const char *value)
+{
+	mtpe_buf b = MTPE_BUF_INIT;
+	mtpe_buf_printf(&b, "\"%s\": \"", key);
+	assert_int_equal(mtpe_json_escape(&b, value, strlen(value)), 0);
+	mtpe_buf_putc(&b, '"');
+	return mtpe_buf_detach(&b);
+}
+
+/*
+ * check's JSON escapes every string as mtpe_json_escape does, wherever the
+ * bytes to escape fall (the findings are written 16 bytes at a time).
+ */
+static void test_outputs__check_json_escapes_like_the_reference(void **state)
+{
+	const mtpe_formatter *fmt = mtpe_formatter_find("json");
+	assert_non_null(fmt);
+	mtpe_doc *d = NULL;
+	assert_int_equal(mtpe_doc_from_buffer(&d, "a \"b\"\\c.txt", "text", 4, NULL, NULL), 0);
+	const char *tricky[] = {
+		"", "plain", "0123456789abcdef", "0123456789abcde\"", "0123456789abcdef\"tail",
+		"\x01\x02\x1f\x7f\t\r\n", "a long message with \"quotes\" and a \\backslash\\ past 16 bytes\x1e",
+		"\xC3\xA9t\xC3\xA9 \xE2\x80\x9Cquoted\xE2\x80\x9D \xD0\xBA\xD0\xB8\xD1\x80\xD0\xB8\xD0\xBB\xD0\xBB\xD0\xB8\xD1\x86\xD0\xB0\"",
+	};
+	size_t nt = sizeof(tricky) / sizeof(tricky[0]);
+	mtpe_findings fs = MTPE_FINDINGS_INIT;
+	for (size_t i = 0; i < nt; i++) {
+		mtpe_finding f;
+		memset(&f, 0, sizeof(f));
+		f.rule = strdup(tricky[(i + 1) % nt]);
+		f.message = strdup(tricky[i]);
+		f.text = strdup(tricky[(i + 2) % nt]);
+		f.unit = tricky[(i + 3) % nt];
+		f.offset = i * 1000003;
+		f.line = (int)i - 1;
+		mtpe_finding_add_replacement(&f, tricky[(i + 4) % nt], strlen(tricky[(i + 4) % nt]));
+		mtpe_finding_add_replacement(&f, tricky[i], strlen(tricky[i]));
+		assert_int_equal(mtpe_findings_push(&fs, &f), 0);
+	}
+	mtpe_buf out = MTPE_BUF_INIT;
+	mtpe_format_ctx ctx = { &out, false, true, NULL, NULL, NULL };
+	assert_int_equal(fmt->begin(&ctx), 0);
+	assert_int_equal(fmt->file(&ctx, d, &fs), 0);
+	for (size_t i = 0; i < nt; i++) {
+		const char *keys[] = { "message", "rule", "text", "unit" };
+		const char *vals[] = { tricky[i], tricky[(i + 1) % nt], tricky[(i + 2) % nt], tricky[(i + 3) % nt] };
+		for (size_t k = 0; k < 4; k++) {
+			char *m = json_member(keys[k], vals[k]);
+			assert_non_null(strstr(out.ptr, m));
+			free(m);
+		}
+		char num[64];
+		snprintf(num, sizeof(num), "\"offset\": %zu, \"length\": 0, \"line\": %d,", i * 1000003, (int)i - 1);
+		assert_non_null(strstr(out.ptr, num));
+	}
+	/* the replacements, both of the last finding's, in order */
+	mtpe_buf want = MTPE_BUF_INIT;
+	mtpe_buf_puts(&want, "\"replacements\": [\"");
+	mtpe_json_escape(&want, tricky[(nt - 1 + 4) % nt], strlen(tricky[(nt - 1 + 4) % nt]));
+	mtpe_buf_puts(&want, "\", \"");
+	mtpe_json_escape(&want, tricky[nt - 1], strlen(tricky[nt - 1]));
+	mtpe_buf_puts(&want, "\"]");
+	assert_non_null(strstr(out.ptr, want.ptr));
+	/* no raw control byte anywhere but the layout's line ends */
+	for (const char *p = out.ptr; *p; p++)
+		assert_true((unsigned char)*p >= 0x20 || *p == '\n');
+	mtpe_buf_dispose(&want);
+	mtpe_buf_dispose(&out);
+	for (size_t i = 0; i < fs.len; i++)
+		fs.items[i].unit = NULL; /* borrowed */
+	mtpe_findings_dispose(&fs);
+	mtpe_doc_free(d);
+}
+
 static void test_outputs__score(void **state)
 {
 	mtpe_report_settings s;
@@ -164,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_outputs__xml_escape),
 		cmocka_unit_test(test_outputs__csv_field),
 		cmocka_unit_test(test_outputs__uri_and_display_path),
+		cmocka_unit_test(test_outputs__check_json_escapes_like_the_reference),
 		cmocka_unit_test(test_outputs__score),
 		cmocka_unit_test(test_outputs__report_formats),
 	};
