@@ -70,8 +70,8 @@ static void may_match(uint64_t nocons[4], const char *s, size_t n)
 			nocons[2] = nocons[3] = 0;
 		} else {
 			bytes_drop(nocons, b);
-			bytes_drop(nocons, (unsigned char)tolower(b));
-			bytes_drop(nocons, (unsigned char)toupper(b));
+			if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z')
+				bytes_drop(nocons, b ^ 0x20); /* the other case */
 		}
 	}
 }
