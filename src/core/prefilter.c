@@ -1075,7 +1075,10 @@ static struct req parse_seq(struct parser *P)
 				}
 				quantifier(P, &mr);
 				flush(&S);
-				seq_matched(&S, NULL, 0, false);
+				if (e == 's') /* a space of a list entry ("\\s{1,8}"): ASCII blanks and line ends, or beyond ASCII */
+					may_match(S.nocons, " \t\n\v\f\r\x80", 7);
+				else
+					seq_matched(&S, NULL, 0, false);
 				/* a back-reference or a grapheme cluster: no bound; else one character */
 				S.w = isdigit((unsigned char)e) || e == 'X' ? UNB : w_add(S.w, w_mul(1, mr));
 				continue;
@@ -1665,15 +1668,22 @@ static int emit(const mtpe_ac *ac, struct lines *L, size_t i, int32_t s, mtpe_ac
 			if (pre != UNB) { /* the match starts at most pre characters before the literal, on its line */
 				to = lit;
 				from = chars_back(u, ls, lit, pre);
-				if (ac->has_stop && ac->has_stop[r]) { /* and after the last byte it cannot hold before it */
-					const uint64_t *st = ac->stop[r];
-					size_t f = lit;
-					while (f > from && !(st[u[f - 1] >> 6] >> (u[f - 1] & 63) & 1))
-						f--;
-					while (f < lit && (u[f] & 0xC0) == 0x80)
-						f++; /* on a character's start */
-					from = f;
-				}
+			}
+			if (ac->has_stop && ac->has_stop[r]) {
+				/*
+				 * And after the last byte it cannot hold before it. Stops are
+				 * known only where every literal of the rule is in its match
+				 * (none from a lookbehind or before a \K): the match starts by
+				 * the literal, however far before it.
+				 */
+				const uint64_t *st = ac->stop[r];
+				size_t f = lit;
+				to = lit;
+				while (f > from && !(st[u[f - 1] >> 6] >> (u[f - 1] & 63) & 1))
+					f--;
+				while (f < lit && (u[f] & 0xC0) == 0x80)
+					f++; /* on a character's start */
+				from = f;
 			}
 			if (mark(h, r, from, to) < 0)
 				return MTPE_ENOMEM;

@@ -24,8 +24,9 @@
  * have there (the pattern's case counts), or 0 for any case (caller frees each
  * and the array). *n == 0 means "no usable set". stop (may be NULL): the bytes
  * (bit b & 63 of stop[b >> 6]) that cannot lie between a match's start and
- * its literal, where the reach is bounded ("(?=\p{L}[\p{L} ]{0,80}? was)":
- * all but letters and spaces); all 0 when any may. Returns 0 or MTPE_ENOMEM.
+ * its literal ("(?=\p{L}[\p{L} ]{0,80}? was)": all but letters and spaces),
+ * however far the reach; all 0 when any may, or when a literal may lie before
+ * the match (a lookbehind's, or before a \K). Returns 0 or MTPE_ENOMEM.
  */
 int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t *pre, size_t **pres, char ***exact,
 			    uint64_t stop[4]);

@@ -283,6 +283,30 @@ static void test_prefilter__ranges_stop_where_the_match_cannot_reach(void **stat
 	mtpe_ac_hits_dispose(&h);
 	mtpe_ac_free(ac);
 	drop(&l);
+	/* an unbounded reach stops too; a list entry's space ("\\s{1,8}") is a blank, not any byte */
+	l = extract("\\p{Lu}\\p{L}*(?:\\s{1,8}\\p{L}+)* (?:zq|publishing\\s{1,8}house)\\b");
+	assert_true(has(&l, "zq"));
+	assert_int_equal(l.pre, (size_t)-1);
+	assert_true(stops(&l, ','));
+	assert_true(stops(&l, '('));
+	assert_false(stops(&l, ' '));
+	assert_false(stops(&l, '\t'));
+	assert_false(stops(&l, 'q'));
+	lits[0] = l.s;
+	n[0] = l.n;
+	pre[0] = l.pres;
+	assert_int_equal(mtpe_ac_build(&ac, lits, n, pre, NULL, 1), 0);
+	assert_int_equal(mtpe_ac_set_stops(ac, 0, l.stop), 0);
+	t = "Well, Big  Red\tOne zq. (Ab zq\n";
+	assert_int_equal(mtpe_ac_scan(ac, t, strlen(t), &h), 0);
+	assert_int_equal(h.nranges[0], 2);
+	assert_int_equal(h.ranges[0][0].start, 5);  /* after "Well," */
+	assert_int_equal(h.ranges[0][0].end, 19);   /* up to the literal, not the line's end */
+	assert_int_equal(h.ranges[0][1].start, 24); /* after "(" */
+	assert_int_equal(h.ranges[0][1].end, 27);
+	mtpe_ac_hits_dispose(&h);
+	mtpe_ac_free(ac);
+	drop(&l);
 	/* anything may come before the literal: no stops */
 	l = extract(".{0,20}zq");
 	assert_true(has(&l, "zq"));
