@@ -702,8 +702,17 @@ static bool sentence_start_lazy(struct run *R, size_t pos)
 			b--;
 		size_t l;
 		uint32_t cp = mtpe_utf8_decode(R->t + b, i - b, &l);
-		if (!is_opening(cp))
+		if (!is_opening(cp)) {
+			/*
+			 * A sentence breaks only after a paragraph end or a full
+			 * stop, ! or ? (then closing quotes and spaces: UAX #29,
+			 * which ICU follows): after a letter, a digit, a comma...
+			 * there is none to ask ICU for (most places asked about).
+			 */
+			if (cp < 0x80 && (c_isalnum((int)cp) || cp == ',' || cp == ';' || cp == ':'))
+				return false;
 			break;
+		}
 		i = b;
 	}
 	if (!R->sf && mtpe_sentence_finder_open(&R->sf, R->t + R->from, R->n - R->from, R->from, NULL) < 0) {
