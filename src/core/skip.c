@@ -17,8 +17,12 @@ bool mtpe_skip_candidate(const char *l, size_t n)
 			return true;
 		/*
 		 * "." and one of MTPE_SKIP_TLDS in any case; a non-ASCII character on
-		 * the way (".рф", a Kelvin sign for "k"): maybe
+		 * the way (".рф", a Kelvin sign for "k"): maybe. Each starts with a
+		 * letter: after a sentence's full stop (a space, a line end) none can.
 		 */
+		unsigned char nx = p + 1 < e ? (unsigned char)p[1] : 0;
+		if (nx < 0x80 && !((nx | 0x20) >= 'a' && (nx | 0x20) <= 'z'))
+			continue;
 		for (const char *d = MTPE_SKIP_TLDS; *d; d += *d == '|') {
 			const char *q = p + 1;
 			while (*d && *d != '|' && q < e && (unsigned char)*q < 0x80 && tolower((unsigned char)*q) == *d)
