@@ -1857,8 +1857,9 @@ static inline uint64_t bytes_upper(uint64_t x)
 	return ge_a & ~gt_z & ~x & (ones * 128);
 }
 
-static int hint_from(mtpe_hint h, const unsigned char *u, size_t n, size_t ws, size_t we, size_t i, size_t s,
-		     mtpe_ac_range **r, size_t *nr, size_t *cap, bool *stop);
+static inline __attribute__((always_inline)) int hint_from(mtpe_hint h, const unsigned char *u, size_t n, size_t ws,
+								   size_t we, size_t i, size_t s, size_t gmax, mtpe_ac_range **r,
+								   size_t *nr, size_t *cap, bool *stop);
 
 /* One candidate position i of hint h; *stop when the scan is past we. */
 static int hint_at(mtpe_hint h, const unsigned char *u, size_t from, size_t n, size_t ws, size_t we, size_t i,
@@ -1867,12 +1868,13 @@ static int hint_at(mtpe_hint h, const unsigned char *u, size_t from, size_t n, s
 	size_t s = i;
 	while (s > from && lowish(u[s - 1]))
 		s--;
-	return hint_from(h, u, n, ws, we, i, s, r, nr, cap, stop);
+	return hint_from(h, u, n, ws, we, i, s, SIZE_MAX, r, nr, cap, stop);
 }
 
 /* The same, s being where the run of lower-case (or non-ASCII) bytes before i starts. */
-static int hint_from(mtpe_hint h, const unsigned char *u, size_t n, size_t ws, size_t we, size_t i, size_t s,
-		     mtpe_ac_range **r, size_t *nr, size_t *cap, bool *stop)
+static inline __attribute__((always_inline)) int hint_from(mtpe_hint h, const unsigned char *u, size_t n, size_t ws,
+								   size_t we, size_t i, size_t s, size_t gmax, mtpe_ac_range **r,
+								   size_t *nr, size_t *cap, bool *stop)
 {
 	if (s > we) {
 		*stop = true;
@@ -1883,8 +1885,18 @@ static int hint_from(mtpe_hint h, const unsigned char *u, size_t n, size_t ws, s
 	if (h == MTPE_HINT_GLUED_CAPITAL)
 		return add_range(r, nr, cap, s < ws ? ws : s, i - 1 > we ? we : i - 1);
 	/* the group is a suffix of the run, at least 3 bytes, and follows the space again */
-	for (size_t g = 3; g <= i - s && i + 1 + g <= n; g++)
-		if (same_letters(u + i - g, u + i + 1, g)) {
+	if (i + 1 >= n)
+		return 0;
+	unsigned c1 = fold(u[i + 1]);
+	bool h1 = u[i + 1] >= 0x80;
+	/*
+	 * gmax: the letters (and non-ASCII bytes) after the space, when known. A
+	 * group's bytes are such (the run's are lower-case or non-ASCII, and
+	 * same_letters wants a letter of either case or a non-ASCII byte for each):
+	 * after "of", "a", "to"... no group of 3 can follow.
+	 */
+	for (size_t g = 3; g <= i - s && g <= gmax && i + 1 + g <= n; g++)
+		if ((fold(u[i - g]) == c1 || (h1 && u[i - g] >= 0x80)) && same_letters(u + i - g, u + i + 1, g)) {
 			size_t a = s < ws ? ws : s, b = i - 3 > we ? we : i - 3;
 			return a <= b ? add_range(r, nr, cap, a, b) : 0;
 		}
@@ -1953,19 +1965,77 @@ int mtpe_hint_scan(mtpe_hint h, const char *t, size_t from, size_t n, size_t ws,
 	 * non-ASCII) bytes as bit masks, so the run before each space is found
 	 * from the bits, not walked back byte by byte.
 	 */
-	const __m128i sp = _mm_set1_epi8(' '), a1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1), zero = _mm_setzero_si128();
+	const __m128i sp = _mm_set1_epi8(' '), a1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1), zero = _mm_setzero_si128(),
+		      case20 = _mm_set1_epi8(0x20);
 	for (; h == MTPE_HINT_REPEATED_WORD && i + 64 <= n && !stop; i += 64) {
-		uint64_t msp = 0, mlow = 0;
+		uint64_t msp = 0, mlow = 0, malpha = 0;
 		for (int k = 0; k < 4; k++) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i + 16 * k));
-			__m128i lo = _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(v, a1), _mm_cmplt_epi8(v, z1)), _mm_cmplt_epi8(v, zero));
+			__m128i high = _mm_cmplt_epi8(v, zero), vl = _mm_or_si128(v, case20);
+			__m128i lo = _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(v, a1), _mm_cmplt_epi8(v, z1)), high);
+			__m128i al = _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(vl, a1), _mm_cmplt_epi8(vl, z1)), high);
 			msp |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sp)) << (16 * k);
 			mlow |= (uint64_t)(uint16_t)_mm_movemask_epi8(lo) << (16 * k);
+			malpha |= (uint64_t)(uint16_t)_mm_movemask_epi8(al) << (16 * k);
 		}
-		for (; msp && !stop; msp &= msp - 1) {
-			unsigned p = (unsigned)__builtin_ctzll(msp);
+		/*
+		 * A group of g <= 15 bytes is the same (but for case; two non-ASCII
+		 * bytes count as the same) g + 1 bytes on: so are its last three, the
+		 * three before the space. Bit j of near: u[j - 2..j] each equals the
+		 * byte d on, for some d in 4..16. Only spaces with it (or within the
+		 * block's first 3 bytes, or with 16+ letters on both sides) are
+		 * looked at; the others cannot start a group.
+		 */
+		uint64_t look = msp;
+		if (i + 64 + 16 <= n) {
+			__m128i x[4];
+			for (int k = 0; k < 4; k++) {
+				__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i + 16 * k));
+				x[k] = _mm_or_si128(_mm_or_si128(v, case20), _mm_cmplt_epi8(v, zero));
+			}
+			uint64_t near = 0;
+			for (int d = 4; d <= 16; d++) {
+				uint64_t e = 0;
+				for (int k = 0; k < 4; k++) {
+					__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i + 16 * k + d));
+					__m128i y = _mm_or_si128(_mm_or_si128(v, case20), _mm_cmplt_epi8(v, zero));
+					e |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x[k], y)) << (16 * k);
+				}
+				near |= e & (e << 1) & (e << 2);
+			}
+			/* 16 run bytes before (or a run from the block's start), 16 letters after (or to its end) */
+			uint64_t lb = mlow, la = malpha;
+			lb &= lb << 1, lb &= lb << 2, lb &= lb << 4, lb &= lb << 8;
+			la &= la >> 1, la &= la >> 2, la &= la >> 4, la &= la >> 8;
+			uint64_t pre = ~mlow ? (1ull << __builtin_ctzll(~mlow)) - 1 : ~0ull, suf = ~0ull;
+			if (~malpha) {
+				int hz = 63 - __builtin_clzll(~malpha); /* the last byte that is no letter */
+				suf = hz == 63 ? 0 : ~0ull << (hz + 1);
+			}
+			uint64_t longer = (((lb | pre) << 1) | 1) & (((la | suf) >> 1) | (1ull << 63));
+			look = msp & ((near << 1) | 7 | longer);
+		}
+		if (i > we) { /* past the window: only the first space's run may have begun in it */
+			if (msp) {
+				unsigned p = (unsigned)__builtin_ctzll(msp);
+				uint64_t other = ~mlow & ((1ull << p) - 1);
+				int e = other ? hint_from(h, u, n, ws, we, i + p, i + 64 - (size_t)__builtin_clzll(other), SIZE_MAX,
+							  r, nr, cap, &stop)
+					      : hint_at(h, u, from, n, ws, we, i + p, r, nr, cap, &stop);
+				if (e < 0)
+					return MTPE_ENOMEM;
+				stop = true;
+			}
+			continue;
+		}
+		for (; look && !stop; look &= look - 1) {
+			unsigned p = (unsigned)__builtin_ctzll(look);
 			uint64_t other = ~mlow & ((1ull << p) - 1); /* the bytes before the space in this block that end a run */
-			int e = other ? hint_from(h, u, n, ws, we, i + p, i + 64 - (size_t)__builtin_clzll(other), r, nr, cap, &stop)
+			/* the letters after the space, if they end in this block */
+			uint64_t after = p < 63 ? ~malpha >> (p + 1) : 0;
+			size_t gmax = after ? (size_t)__builtin_ctzll(after) : SIZE_MAX;
+			int e = other ? hint_from(h, u, n, ws, we, i + p, i + 64 - (size_t)__builtin_clzll(other), gmax, r, nr,
+						  cap, &stop)
 				      : hint_at(h, u, from, n, ws, we, i + p, r, nr, cap, &stop);
 			if (e < 0)
 				return MTPE_ENOMEM;

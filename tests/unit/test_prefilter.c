@@ -379,6 +379,103 @@ static size_t hint_covers(mtpe_hint h, const char *pattern, const char *t, size_
 	return found;
 }
 
+/* repeated-word as first written, a space at a time: the ranges the fast scan must give */
+static bool ref_lowish(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || c >= 0x80;
+}
+
+static unsigned ref_fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32u : c;
+}
+
+static size_t ref_repeated(const unsigned char *u, size_t n, size_t ws, size_t we, mtpe_ac_range *out, size_t cap)
+{
+	size_t k = 0;
+	for (size_t i = ws; i < n; i++) {
+		if (u[i] != ' ')
+			continue;
+		size_t s = i;
+		while (s > 0 && ref_lowish(u[s - 1]))
+			s--;
+		if (s > we)
+			break;
+		for (size_t g = 3; g <= i - s && i + 1 + g <= n; g++) {
+			bool same = true;
+			for (size_t j = 0; j < g && same; j++) {
+				unsigned char a = u[i - g + j], b = u[i + 1 + j];
+				same = a == b || (a >= 0x80 && b >= 0x80) || ref_fold(a) == ref_fold(b);
+			}
+			if (same) {
+				size_t lo = s < ws ? ws : s, hi = i - 3 > we ? we : i - 3;
+				if (lo <= hi && k < cap)
+					out[k++] = (mtpe_ac_range){ lo, hi };
+				break;
+			}
+		}
+	}
+	return k;
+}
+
+/* The fast repeated-word scan (64 bytes at a time, spaces that cannot start a group passed over) gives exactly those ranges. */
+static void check_repeated_like_reference(const char *t, size_t n, size_t window)
+{
+	mtpe_ac_range *r = NULL, *want = malloc(4096 * sizeof(*want));
+	size_t cap = 0;
+	assert_non_null(want);
+	for (size_t ws = 0; ws < n; ws += window) {
+		size_t we = ws + window < n ? ws + window : n, nr = 0;
+		assert_int_equal(mtpe_hint_scan(MTPE_HINT_REPEATED_WORD, t, 0, n, ws, we, &r, &nr, &cap), 0);
+		size_t nw = ref_repeated((const unsigned char *)t, n, ws, we, want, 4096);
+		assert_int_equal(nr, nw);
+		for (size_t i = 0; i < nr; i++) {
+			assert_int_equal(r[i].start, want[i].start);
+			assert_int_equal(r[i].end, want[i].end);
+		}
+	}
+	free(r);
+	free(want);
+}
+
+static void test_prefilter__repeated_word_scan_like_reference(void **state)
+{
+	/* repeats of every length 3..20, either case, beyond ASCII, at every offset of a 64-byte block */
+	mtpe_buf b = MTPE_BUF_INIT;
+	const char *words[] = { "the", "that", "about", "Caf\xC3\xA9s", "\xD0\xB4\xD0\xB0\xD0\xB2\xD0\xBD\xD0\xBE", "longlonglonglong",
+				"abcdefghijklmnopqrst", "pre-war", "xyzzy" };
+	for (int pad = 0; pad < 70; pad++)
+		for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+			for (int k = 0; k < pad % 7; k++)
+				mtpe_buf_puts(&b, "of ");
+			mtpe_buf_puts(&b, pad % 3 ? "x" : "");
+			mtpe_buf_puts(&b, words[w]);
+			mtpe_buf_puts(&b, " ");
+			mtpe_buf_puts(&b, pad % 2 ? words[w] : words[(w + 1) % 9]);
+			mtpe_buf_puts(&b, pad % 5 ? "s, " : ". ");
+			if (pad % 11 == 0)
+				mtpe_buf_puts(&b, "\n");
+		}
+	for (int pad = 0; pad < 64; pad += 5)
+		for (size_t len = 3; len <= 20; len++) { /* "abc abc", "abcd abcd", ... "abc...t abc...t" */
+			for (int k = 0; k < pad; k++)
+				mtpe_buf_putc(&b, k % 4 == 3 ? ' ' : 'q');
+			mtpe_buf_put(&b, " abcdefghijklmnopqrst", len + 1);
+			mtpe_buf_put(&b, " abcdefghijklmnopqrst", len + 1);
+			mtpe_buf_puts(&b, pad % 2 ? ", " : "s ");
+		}
+	for (size_t w = 1; w <= b.len; w = w * 3 + 1)
+		check_repeated_like_reference(b.ptr, b.len, w);
+	mtpe_buf_dispose(&b);
+	size_t cn = 0;
+	char *c = read_all_file(MTPE_TEST_SHARED_DIR "/corpus/wmt-ru-en/sys-NVIDIA-NeMo.en.txt", &cn);
+	if (c) {
+		check_repeated_like_reference(c, cn, 65536);
+		check_repeated_like_reference(c, cn, 1000);
+		free(c);
+	}
+}
+
 static void test_prefilter__built_in_scans(void **state)
 {
 	const char *repeated = "(?<![\\p{L}\\d])(?=\\p{Ll}{3,}+ )\\b(\\p{Ll}{3,}) \\1\\b";
@@ -433,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_prefilter__ranges_stop_where_the_match_cannot_reach),
 		cmocka_unit_test(test_prefilter__two_halves),
 		cmocka_unit_test(test_prefilter__built_in_scans),
+		cmocka_unit_test(test_prefilter__repeated_word_scan_like_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
