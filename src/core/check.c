@@ -350,6 +350,31 @@ static void build_glossary_ac(mtpe_checker *c)
 	char **const one[1] = { lits };
 	if (!ok || !n || mtpe_ac_build(&c->glossary_ac, one, &n, NULL, NULL, 1) < 0) /* whole lines, any case */
 		c->glossary_ac = NULL;
+	/*
+	 * Before its piece a match holds only the bytes of the variants (either
+	 * case) and blanks: a hit's range starts after the last other byte on its
+	 * line (after "said, " in "said, the foreign ministry") and ends at the hit.
+	 */
+	uint64_t stop[4] = { ~0ull, ~0ull, ~0ull, ~0ull };
+	for (size_t i = 0; ok && c->glossary_ac && i < c->glossary.cap; i++) {
+		const strmap_slot *sl = &c->glossary.slots[i];
+		for (size_t k = 0; sl->key && k < sl->len; k++) {
+			unsigned char b = (unsigned char)sl->key[k];
+			if (b >= 0x80) {
+				stop[2] = stop[3] = 0;
+				continue;
+			}
+			stop[b >> 6] &= ~(1ull << (b & 63));
+			if (c_isalpha(b))
+				stop[(b ^ 0x20) >> 6] &= ~(1ull << ((b ^ 0x20) & 63));
+		}
+	}
+	stop[' ' >> 6] &= ~(1ull << (' ' & 63));
+	stop['\t' >> 6] &= ~(1ull << ('\t' & 63));
+	if (ok && c->glossary_ac && mtpe_ac_set_stops(c->glossary_ac, 0, stop) < 0) {
+		mtpe_ac_free(c->glossary_ac);
+		c->glossary_ac = NULL;
+	}
 	for (size_t i = 0; i < n; i++)
 		free(lits[i]);
 	free(lits);
@@ -2178,8 +2203,22 @@ static void run_glossary(struct run *R, const struct rule *r)
 		run_glossary_lines(R, r, R->from, R->n);
 		return;
 	}
-	for (size_t i = 0; i < hits.nranges[0]; i++) /* whole lines, the last one's end included */
-		run_glossary_lines(R, r, R->from + hits.ranges[0][i].start, R->from + hits.ranges[0][i].end);
+	/*
+	 * A match starts in a range (where it may start: see build_glossary_ac) and
+	 * ends on its line: each line is searched from its first range on, once.
+	 */
+	size_t done = R->from;
+	for (size_t i = 0; i < hits.nranges[0] && !R->error; i++) {
+		size_t a = R->from + hits.ranges[0][i].start, b = R->from + hits.ranges[0][i].end;
+		const char *nl = memchr(R->t + b, '\n', R->n - b);
+		size_t le = nl ? (size_t)(nl - R->t) + 1 : R->n; /* the line's end included, as before */
+		if (a < done)
+			a = done;
+		if (a >= le)
+			continue;
+		run_glossary_lines(R, r, a, le);
+		done = le;
+	}
 	mtpe_ac_hits_dispose(&hits);
 }
 
