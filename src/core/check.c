@@ -1570,10 +1570,10 @@ static void run_spelling(struct run *R, const struct rule *r)
 			f->known |= WF_SPELL;
 		}
 		struct spell_verdict *sv = f->sv;
+		if (!sv || sv == &verdict_ok || sv == &verdict_skip || sv->kind == SPELL_OK)
+			continue; /* most words */
 		const char *s = R->t + w->start;
 		size_t n = spell_trim(s, w->end - w->start);
-		if (!sv || sv == &verdict_ok || sv == &verdict_skip || sv->kind == SPELL_OK)
-			continue;
 		enum case_shape sh = (enum case_shape)sv->shape;
 		if (overlaps_skip(R, w->start, w->start + n))
 			continue;
