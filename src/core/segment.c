@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/ucasemap.h>
@@ -55,41 +58,123 @@ static bool all_ascii(const char *t, size_t len)
 static inline bool a_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static inline bool a_digit(char c) { return c >= '0' && c <= '9'; }
 
+/* ASCII bytes for ascii_words: 1 a letter, 2 a digit, 4 '_' (all join a word), 0 the rest. */
+static const unsigned char wclass[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 4,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /*
  * ASCII fast path for words, following UAX #29 as ICU applies it to ASCII:
  * letters, digits and '_' join; '.' '\'' join two letters; ',' ';' '.' '\''
  * join two digits. tests/unit/test_segment.c checks it gives ICU's spans.
  */
+/* The bytes of 16 equal to c, as a mask. */
+#if defined(__SSE2__)
+static inline uint64_t eq16(__m128i v, char c)
+{
+	return (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+}
+
+static inline uint64_t range16(__m128i v, char lo, char hi)
+{
+	return (uint64_t)(uint16_t)_mm_movemask_epi8(
+		_mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8((char)(lo - 1))), _mm_cmplt_epi8(v, _mm_set1_epi8((char)(hi + 1)))));
+}
+#endif
+
 static int ascii_words(mtpe_word **words, size_t *nw, size_t *capw, const char *t, size_t len, size_t base)
 {
 	int error = 0;
+	const unsigned char *u = (const unsigned char *)t;
 	size_t i = 0;
-	while (i < len) {
-		char c = t[i];
-		if (!a_alpha(c) && !a_digit(c) && c != '_') {
-			i++;
-			continue;
+#if defined(__SSE2__)
+	/*
+	 * 64 bytes at a time: the word bytes as a mask - letters, digits, '_',
+	 * and the joiners, which depend on their two neighbours only - and the
+	 * words are its runs of ones (a word may go on into the next block).
+	 */
+	bool inw = false, letters = false;
+	size_t ws = 0;
+	uint64_t pa = 0, pd = 0; /* the last byte of the block before: a letter, a digit */
+	for (; i + 64 <= len; i += 64) {
+		uint64_t A = 0, D = 0, U = 0, DA = 0, NS = 0;
+		for (int k = 0; k < 4; k++) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i + 16 * k));
+			__m128i vl = _mm_or_si128(v, _mm_set1_epi8(0x20));
+			uint64_t dot = eq16(v, '.'), ap = eq16(v, '\'');
+			A |= range16(vl, 'a', 'z') << (16 * k);
+			D |= range16(v, '0', '9') << (16 * k);
+			U |= eq16(v, '_') << (16 * k);
+			DA |= (dot | ap) << (16 * k);
+			NS |= (dot | ap | eq16(v, ',') | eq16(v, ';')) << (16 * k);
 		}
-		size_t s = i;
-		bool letters = false;
-		while (i < len) {
-			c = t[i];
-			if (a_alpha(c)) {
-				letters = true;
-				i++;
-			} else if (a_digit(c)) {
-				i++;
-			} else if (c == '_') {
-				i++;
-			} else if (i > s && i + 1 < len &&
-				   (((c == '.' || c == '\'') && a_alpha(t[i - 1]) && a_alpha(t[i + 1])) ||
-				    ((c == ',' || c == ';' || c == '.' || c == '\'') && a_digit(t[i - 1]) && a_digit(t[i + 1])))) {
-				i++;
+		unsigned nx = i + 64 < len ? wclass[u[i + 64]] : 0; /* the byte after the block */
+		uint64_t bA = (A << 1) | pa, aA = (A >> 1) | ((uint64_t)(nx == 1) << 63);
+		uint64_t bD = (D << 1) | pd, aD = (D >> 1) | ((uint64_t)(nx == 2) << 63);
+		uint64_t M = A | D | U | (DA & bA & aA) | (NS & bD & aD);
+		pa = A >> 63;
+		pd = D >> 63;
+		unsigned pos = 0;
+		while (pos < 64) {
+			uint64_t from = ~0ull << pos;
+			if (inw) {
+				uint64_t z = ~M & from;
+				unsigned e = z ? (unsigned)__builtin_ctzll(z) : 64;
+				uint64_t span = (e == 64 ? ~0ull : (1ull << e) - 1) & from;
+				letters |= (A & span) != 0;
+				if (e == 64)
+					break; /* on into the next block */
+				mtpe_word w = { (uint32_t)(base + ws), (uint32_t)(base + i + e), letters ? MTPE_WORD_LETTER : MTPE_WORD_NUMBER };
+				PUSH(*words, *nw, *capw, w);
+				inw = false;
+				pos = e;
 			} else {
-				break;
+				uint64_t o = M & from;
+				if (!o)
+					break;
+				pos = (unsigned)__builtin_ctzll(o);
+				ws = i + pos;
+				inw = true;
+				letters = false;
 			}
 		}
-		mtpe_word w = { (uint32_t)(base + s), (uint32_t)(base + i), letters ? MTPE_WORD_LETTER : MTPE_WORD_NUMBER };
+	}
+	if (inw)
+		i = ws; /* the rest of that word and the tail, a byte at a time */
+#endif
+	while (i < len) {
+		while (i < len && !wclass[u[i]])
+			i++;
+		if (i == len)
+			break;
+		size_t s = i;
+		unsigned seen = 0; /* the classes met: bit 1, a letter */
+		for (;;) {
+			unsigned k;
+			while (i < len && (k = wclass[u[i]]) != 0) {
+				seen |= k;
+				i++;
+			}
+			/* a joiner between two letters ('.' '\'') or two digits (',' ';' '.' '\'') */
+			if (i + 1 >= len || i == s)
+				break;
+			char c = t[i];
+			unsigned before = wclass[u[i - 1]], after = wclass[u[i + 1]];
+			if (((c == '.' || c == '\'') && before == 1 && after == 1) ||
+			    ((c == ',' || c == ';' || c == '.' || c == '\'') && before == 2 && after == 2)) {
+				i++;
+				continue;
+			}
+			break;
+		}
+		mtpe_word w = { (uint32_t)(base + s), (uint32_t)(base + i), (seen & 1) ? MTPE_WORD_LETTER : MTPE_WORD_NUMBER };
 		PUSH(*words, *nw, *capw, w);
 	}
 cleanup:

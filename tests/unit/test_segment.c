@@ -84,6 +84,18 @@ static void test_segment__ascii_fastpath_matches_icu(void **state)
 		}
 		compare_paths(line, n);
 	}
+	/* long lines too (the fast path takes 64 bytes at a time): joiners and words across every seam */
+	const char dense[] = "aZb19 .,;'x7 .'q";
+	char big[400];
+	for (int i = 0; i < 3000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		size_t n = 60 + x % 330;
+		for (size_t k = 0; k < n; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			big[k] = dense[x % (sizeof(dense) - 1)];
+		}
+		compare_paths(big, n);
+	}
 }
 
 /* Plain ASCII lines take the fast path, the others ICU: a text mixing both gives ICU's words. */
