@@ -141,8 +141,12 @@ static size_t req_minlen(const struct req *r)
  */
 static double byte_freq(unsigned char b, unsigned char prev, size_t high)
 {
-	if (prev && prev < 0x80 && strchr(",.;:!?)", prev)) /* punctuation is mostly followed by a space */
+	switch (prev) { /* punctuation is mostly followed by a space */
+	case ',': case '.': case ';': case ':': case '!': case '?': case ')':
 		return b == ' ' ? .85 : .15 * byte_freq(b, 0, 0);
+	default:
+		break;
+	}
 	static const double letter[26] = { .065, .012, .023, .033, .10, .018, .016, .045, .06, .001, .006, .033, .02,
 					   .057, .06, .016, .001, .05, .052, .07, .022, .008, .015, .0015, .014, .0007 };
 	if (b >= 0x80)
@@ -191,8 +195,8 @@ static double common_hits(const char *s)
 		b--;
 	if (a == b)
 		return 0;
-	if (b - a > 6)
-		return 0; /* longer than any of them */
+	if (b - a > 6 || s[a] < 'a' || s[a] > 'z')
+		return 0; /* longer than any of them, or not a lower-case word */
 	for (size_t i = 0; i < sizeof(common_words) / sizeof(common_words[0]); i++)
 		if (common_words[i].w[0] == s[a] && !strncmp(common_words[i].w, s + a, b - a) && !common_words[i].w[b - a])
 			/* without a space after it, also the start of longer words ("the": "there", "them") */
