@@ -101,12 +101,12 @@ void mtpe_advise_huge(void *p, size_t n)
  */
 #if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 #define HEAP_TUNING 1
-#endif
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE 25
 #endif
 static bool heap_large;
 static uintptr_t main_heap_lo;
+#endif
 
 void mtpe_heap_large(void)
 {
