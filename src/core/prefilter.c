@@ -1669,25 +1669,32 @@ static int emit(const mtpe_ac *ac, struct lines *L, size_t i, int32_t s, mtpe_ac
 				if (k < ac->depth[d])
 					continue;
 			}
-			if (pre != UNB) { /* the match starts at most pre characters before the literal, on its line */
-				to = lit;
-				from = chars_back(u, ls, lit, pre);
-			}
 			if (ac->has_stop && ac->has_stop[r]) {
 				/*
-				 * And after the last byte it cannot hold before it. Stops are
-				 * known only where every literal of the rule is in its match
-				 * (none from a lookbehind or before a \K): the match starts by
-				 * the literal, however far before it.
+				 * The match starts at most pre characters before the literal,
+				 * on its line, and after the last byte it cannot hold before
+				 * it. Stops are known only where every literal of the rule is
+				 * in its match (none from a lookbehind or before a \K): the
+				 * match starts by the literal, however far before it. pre
+				 * characters are at least pre bytes: the walk goes that far
+				 * first, and counts characters only if it met no stop.
 				 */
 				const uint64_t *st = ac->stop[r];
-				size_t f = lit;
+				size_t f = lit, lim = pre == UNB || lit - ls <= pre ? ls : lit - pre;
 				to = lit;
-				while (f > from && !(st[u[f - 1] >> 6] >> (u[f - 1] & 63) & 1))
+				while (f > lim && !(st[u[f - 1] >> 6] >> (u[f - 1] & 63) & 1))
 					f--;
+				if (f == lim && lim > ls) { /* pre bytes back and no stop: on to pre characters back */
+					size_t cb = chars_back(u, ls, lit, pre);
+					while (f > cb && !(st[u[f - 1] >> 6] >> (u[f - 1] & 63) & 1))
+						f--;
+				}
 				while (f < lit && (u[f] & 0xC0) == 0x80)
 					f++; /* on a character's start */
 				from = f;
+			} else if (pre != UNB) { /* the match starts at most pre characters before the literal, on its line */
+				to = lit;
+				from = chars_back(u, ls, lit, pre);
 			}
 			if (mark(h, r, from, to) < 0)
 				return MTPE_ENOMEM;
