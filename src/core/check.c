@@ -435,89 +435,6 @@ static int prepare_builtin(mtpe_checker *c, struct rule *r, mtpe_error *err)
 	}
 }
 
-/*
- * The prefilter's literals of our rules (literals_pending), derived after the
- * files are read: a helper thread takes the first file set's while the next
- * is read (deriving them was a third of loading the rules, on the start-up's
- * path). The jobs hold their own results: the rules array may grow meanwhile.
- */
-struct lit_job {
-	const char *pattern;
-	char **anchors, **exact;
-	size_t n, pre, *pres;
-	uint64_t stop[4];
-	int rc;
-};
-
-struct lit_jobs {
-	struct lit_job *v;
-	size_t n;
-	size_t first; /* the rule of v[0]; v[k] is the k-th pending rule from there */
-	pthread_t th;
-	bool started;
-};
-
-static void *run_lit_jobs(void *arg)
-{
-	struct lit_jobs *J = arg;
-	for (size_t k = 0; k < J->n; k++) {
-		struct lit_job *j = &J->v[k];
-		j->rc = mtpe_prefilter_literals(j->pattern, &j->anchors, &j->n, &j->pre, &j->pres, &j->exact, j->stop);
-	}
-	return NULL;
-}
-
-/* The jobs of the pending rules in [from, to) (none: J->v NULL); 0 or MTPE_ENOMEM. */
-static int lit_jobs_make(mtpe_checker *c, size_t from, size_t to, struct lit_jobs *J)
-{
-	memset(J, 0, sizeof(*J));
-	J->first = from;
-	size_t n = 0;
-	for (size_t i = from; i < to; i++)
-		n += c->rules[i].literals_pending;
-	if (!n)
-		return 0;
-	if (!(J->v = mtpe_calloc(n, sizeof(*J->v))))
-		return MTPE_ENOMEM;
-	for (size_t i = from; i < to; i++)
-		if (c->rules[i].literals_pending)
-			J->v[J->n++].pattern = c->rules[i].expanded;
-	return 0;
-}
-
-/* Waits for the jobs (runs them here if no thread took them) and gives the rules their literals. */
-static int lit_jobs_finish(mtpe_checker *c, struct lit_jobs *J)
-{
-	int error = 0;
-	if (J->started)
-		pthread_join(J->th, NULL);
-	else
-		run_lit_jobs(J);
-	J->started = false;
-	size_t k = 0;
-	for (size_t i = J->first; i < c->nrules && k < J->n; i++) {
-		struct rule *r = &c->rules[i];
-		if (!r->literals_pending)
-			continue;
-		struct lit_job *j = &J->v[k++];
-		r->literals_pending = false;
-		if (j->rc < 0) {
-			error = MTPE_ENOMEM;
-			continue;
-		}
-		r->anchors = j->anchors;
-		r->nanchors = j->n;
-		r->anchor_pre = j->pre;
-		r->anchor_pres = j->pres;
-		r->anchor_exact = j->exact;
-		memcpy(r->anchor_stop, j->stop, sizeof(r->anchor_stop));
-	}
-	free(J->v);
-	J->v = NULL;
-	J->n = 0;
-	return error;
-}
-
 int mtpe_checker_new(mtpe_checker **out, const mtpe_checker_options *opts, mtpe_error *err)
 {
 	int error = 0;
@@ -558,49 +475,22 @@ int mtpe_checker_new(mtpe_checker **out, const mtpe_checker_options *opts, mtpe_
 	c->loading_builtin = !getenv("MTPE_COMPILE_ALL"); /* ours: compiled on first use; user rules at load */
 	if ((error = mtpe_rules__load_dir(c, path, true, err)) < 0)
 		goto fail;
-	struct lit_jobs lj1, lj2, lj3;
-	if ((error = lit_jobs_make(c, 0, c->nrules, &lj1)) < 0) {
-		error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
-		goto fail;
-	}
-	if (lj1.n) /* the first set's literals meanwhile (one thread: here, below) */
-		lj1.started = pthread_create(&lj1.th, NULL, run_lit_jobs, &lj1) == 0;
-	size_t nrules_en = c->nrules;
 	const char *lang = opts->source_lang ? opts->source_lang : "ru";
 	if (*lang && strcmp(lang, "none") && strcmp(lang, "en")) {
 		for (const char *p = lang; *p; p++)
 			if (!c_islower((unsigned char)*p) || p - lang > 8) {
-				lit_jobs_finish(c, &lj1);
 				error = mtpe_error_set(err, MTPE_EINVAL, "bad source language '%s' (use a code like 'ru')", lang);
 				goto fail;
 			}
 		snprintf(path, sizeof(path), "%s/rules/%s-en", c->data_dir, lang);
 		if (!is_dir(path)) {
-			lit_jobs_finish(c, &lj1);
 			error = mtpe_error_set(err, MTPE_ENOTFOUND, "no rule pack for source language '%s' (no folder %s)", lang, path);
 			goto fail;
 		}
-		if ((error = mtpe_rules__load_dir(c, path, true, err)) < 0) {
-			lit_jobs_finish(c, &lj1);
+		if ((error = mtpe_rules__load_dir(c, path, true, err)) < 0)
 			goto fail;
-		}
 	}
 	c->loading_builtin = false;
-	{
-		/* the second set's: half here, half in another thread (the first's is done by now, mostly) */
-		size_t mid = nrules_en + (c->nrules - nrules_en) / 2;
-		int e0 = lit_jobs_make(c, mid, c->nrules, &lj3);
-		if (e0 == 0 && lj3.n)
-			lj3.started = pthread_create(&lj3.th, NULL, run_lit_jobs, &lj3) == 0;
-		int e2 = e0 < 0 ? e0 : lit_jobs_make(c, nrules_en, mid, &lj2);
-		e2 = e2 < 0 ? e2 : lit_jobs_finish(c, &lj2);
-		int e3 = e0 < 0 ? e0 : lit_jobs_finish(c, &lj3);
-		int e1 = lit_jobs_finish(c, &lj1);
-		if (e0 < 0 || e1 < 0 || e2 < 0 || e3 < 0) {
-			error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
-			goto fail;
-		}
-	}
 	for (size_t i = 0; i < opts->nrule_paths; i++)
 		if ((error = mtpe_rules__load_path(c, opts->rule_paths[i], err)) < 0)
 			goto fail;

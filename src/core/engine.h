@@ -106,7 +106,6 @@ struct rule {
 	char *file;
 	int line;
 	bool tries_later; /* expanded has the flat lists: compile the lists as tries (mtpe_rules__expand_tries) */
-	bool literals_pending; /* ours: the prefilter's literals are derived from expanded after the files are read (check.c) */
 	bool jit_tried;   /* JIT compiled on first use over a long text */
 	bool re_borrowed; /* re is the leader's (a parallel check compiles each pattern once): not ours to free */
 	bool code_ready;  /* in a parallel check: this thread has taken re (ours or the leader's) under the lock */

@@ -656,11 +656,7 @@ static int compile_pattern(struct loader *L, struct rule *r, yaml_node_t *pn)
 			L->err->col += (int)eo + (pn->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? 0 : 1);
 		return MTPE_EPARSE;
 	}
-	/* ours: their literals are derived once all the files are read, two rule sets at once (check.c) */
-	r->literals_pending = L->defer && !getenv("MTPE_NO_PREFILTER");
-	if (!r->literals_pending && !getenv("MTPE_NO_PREFILTER") &&
-	    mtpe_prefilter_literals(expanded, &r->anchors, &r->nanchors, &r->anchor_pre, &r->anchor_pres, &r->anchor_exact,
-				    r->anchor_stop) < 0) {
+	if (!getenv("MTPE_NO_PREFILTER") && mtpe_prefilter_literals(expanded, &r->anchors, &r->nanchors, &r->anchor_pre, &r->anchor_pres, &r->anchor_exact, r->anchor_stop) < 0) {
 		free(expanded);
 		return mtpe_error_set(L->err, MTPE_ENOMEM, "out of memory");
 	}
