@@ -183,11 +183,6 @@ static size_t file_size(const char *file)
 	return strcmp(file, "-") && stat(file, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
 }
 
-static bool large_file(const char *file)
-{
-	return file_size(file) >= MTPE_PARALLEL_MIN_TEXT;
-}
-
 static void run_one(struct check_jobs *J, struct cli_run *run, size_t i)
 {
 	struct check_result *res = &J->res[i];
@@ -375,14 +370,15 @@ int cmd_check(int argc, char **argv)
 			for (size_t e = 0; e + 1 < want; e++)
 				if (cli_run_init(&J.extra[J.nextra], &common) == 0)
 					J.extra[J.nextra++].quiet = true; /* the main run reports the errors */
-		if (large_file(files[0])) {
+		size_t size0 = file_size(files[0]);
+		if (size0 >= MTPE_PARALLEL_MIN_TEXT) {
 			/*
 			 * Huge pages and a heap that keeps what it is given back cost
 			 * memory (peak +20 MiB on a 100 MB file, close to its limit of
 			 * 64 MiB + 2x the input; 171 MiB of 182 at 59 MiB) for ~15% of the
 			 * time: up to 32 MiB only.
 			 */
-			if (file_size(files[0]) <= HEAP_LARGE_MAX)
+			if (size0 <= HEAP_LARGE_MAX)
 				mtpe_heap_large();
 			prefetch(&J); /* while the first checker is made */
 		}

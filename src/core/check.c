@@ -356,21 +356,10 @@ static void build_glossary_ac(mtpe_checker *c)
 	 * line (after "said, " in "said, the foreign ministry") and ends at the hit.
 	 */
 	uint64_t stop[4] = { ~0ull, ~0ull, ~0ull, ~0ull };
-	for (size_t i = 0; ok && c->glossary_ac && i < c->glossary.cap; i++) {
-		const strmap_slot *sl = &c->glossary.slots[i];
-		for (size_t k = 0; sl->key && k < sl->len; k++) {
-			unsigned char b = (unsigned char)sl->key[k];
-			if (b >= 0x80) {
-				stop[2] = stop[3] = 0;
-				continue;
-			}
-			stop[b >> 6] &= ~(1ull << (b & 63));
-			if (c_isalpha(b))
-				stop[(b ^ 0x20) >> 6] &= ~(1ull << ((b ^ 0x20) & 63));
-		}
-	}
-	stop[' ' >> 6] &= ~(1ull << (' ' & 63));
-	stop['\t' >> 6] &= ~(1ull << ('\t' & 63));
+	for (size_t i = 0; ok && c->glossary_ac && i < c->glossary.cap; i++)
+		if (c->glossary.slots[i].key)
+			mtpe_bytes_may_hold(stop, c->glossary.slots[i].key, c->glossary.slots[i].len);
+	mtpe_bytes_may_hold(stop, " \t", 2);
 	if (ok && c->glossary_ac && mtpe_ac_set_stops(c->glossary_ac, 0, stop) < 0) {
 		mtpe_ac_free(c->glossary_ac);
 		c->glossary_ac = NULL;
@@ -2489,6 +2478,13 @@ static bool wanted(const struct rule *r, int which)
 }
 
 /* Runs the rules (`which`: 0 all, 1 local only, 2 document-level only) over R's range. */
+static void run_builtins(struct run *R, int which)
+{
+	for (size_t i = 0; i < R->c->nrules && !R->error; i++)
+		if (R->c->rules[i].builtin != BUILTIN_NONE && wanted(&R->c->rules[i], which))
+			run_builtin(R, i);
+}
+
 static void run_rules(struct run *R, int which)
 {
 	mtpe_checker *c = R->c;
@@ -2518,9 +2514,8 @@ static void run_rules(struct run *R, int which)
 	 * reads another's).
 	 */
 	bool builtins_first = c->leader != NULL;
-	for (size_t i = 0; builtins_first && i < c->nrules && !R->error; i++)
-		if (c->rules[i].builtin != BUILTIN_NONE && wanted(&c->rules[i], which))
-			run_builtin(R, i);
+	if (builtins_first)
+		run_builtins(R, which);
 	size_t *resume = mtpe_calloc(c->nrules ? c->nrules : 1, sizeof(size_t));
 	if (!resume) {
 		R->error = MTPE_ENOMEM;
@@ -2567,9 +2562,8 @@ static void run_rules(struct run *R, int which)
 	}
 	free(resume);
 	free(low);
-	for (size_t i = 0; !builtins_first && i < c->nrules && !R->error; i++)
-		if (c->rules[i].builtin != BUILTIN_NONE && wanted(&c->rules[i], which))
-			run_builtin(R, i);
+	if (!builtins_first)
+		run_builtins(R, which);
 }
 
 static void run_dispose(struct run *R)
@@ -2761,6 +2755,20 @@ static void piece_job(void *arg, size_t j, mtpe_checker *c)
 	run_piece(P, &P->k[j], c);
 }
 
+/* Room in fs for total findings at once, its new pages mapped at once (findings are moved in whole arrays). */
+static int findings_reserve(mtpe_findings *fs, size_t total)
+{
+	if (total <= fs->cap)
+		return 0;
+	mtpe_finding *items = mtpe_realloc(fs->items, total * sizeof(*items));
+	if (!items)
+		return MTPE_ENOMEM;
+	mtpe_prefault(items + fs->len, (total - fs->len) * sizeof(*items));
+	fs->items = items;
+	fs->cap = total;
+	return 0;
+}
+
 /* Appends all of from's findings to to (one copy of the array; from keeps none); 0 or MTPE_ENOMEM (from untouched). */
 static int findings_move(mtpe_findings *to, mtpe_findings *from)
 {
@@ -2858,16 +2866,8 @@ static int finish_globals(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc
 	size_t total = gfs->len;
 	for (size_t g = 0; g < njobs && G.jobs; g++)
 		total += G.jobs[g].fs.len;
-	if (!error && total > gfs->cap) { /* the findings' array once, its pages mapped at once */
-		mtpe_finding *items = mtpe_realloc(gfs->items, total * sizeof(*items));
-		if (items) {
-			mtpe_prefault(items + gfs->len, (total - gfs->len) * sizeof(*items));
-			gfs->items = items;
-			gfs->cap = total;
-		} else {
-			error = MTPE_ENOMEM;
-		}
-	}
+	if (!error)
+		error = findings_reserve(gfs, total);
 	for (size_t g = 0; g < njobs && G.jobs; g++) {
 		struct gjob *j = &G.jobs[g];
 		if (j->G.error && !error)
@@ -3098,16 +3098,8 @@ static int check_region(mtpe_checker *const *cs, size_t n, const mtpe_doc *doc, 
 	size_t total = out->len + gfs.len;
 	for (size_t i = 0; i < nk; i++)
 		total += P.k[i].fs.len;
-	if (!error && total > out->cap) {
-		mtpe_finding *items = mtpe_realloc(out->items, total * sizeof(*items));
-		if (items) {
-			mtpe_prefault(items + out->len, (total - out->len) * sizeof(*items));
-			out->items = items;
-			out->cap = total;
-		} else {
-			error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
-		}
-	}
+	if (!error && findings_reserve(out, total) < 0)
+		error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 	if (!error && findings_move(out, &gfs) < 0)
 		error = mtpe_error_set(err, MTPE_ENOMEM, "out of memory");
 	mtpe_findings_dispose(&gfs);

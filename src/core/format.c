@@ -4,40 +4,13 @@
  */
 #include "mtpe/format.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-
-int mtpe_json_escape(mtpe_buf *b, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		size_t j = i; /* a run that needs no escape goes in as it is */
-		while (j < n && (unsigned char)s[j] >= 0x20 && s[j] != '"' && s[j] != '\\')
-			j++;
-		if (j > i) {
-			mtpe_buf_put(b, s + i, j - i);
-			i = j - 1;
-			continue;
-		}
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '"': mtpe_buf_puts(b, "\\\""); break;
-		case '\\': mtpe_buf_puts(b, "\\\\"); break;
-		case '\n': mtpe_buf_puts(b, "\\n"); break;
-		case '\r': mtpe_buf_puts(b, "\\r"); break;
-		case '\t': mtpe_buf_puts(b, "\\t"); break;
-		default:
-			if (c < 0x20)
-				mtpe_buf_printf(b, "\\u%04x", c);
-			else
-				mtpe_buf_putc(b, (char)c);
-		}
-	}
-	return b->oom ? MTPE_ENOMEM : 0;
-}
 
 static void json_str(mtpe_buf *b, const char *s)
 {
@@ -48,9 +21,9 @@ static void json_str(mtpe_buf *b, const char *s)
 }
 
 /*
- * The findings are written straight into room made once per finding (6 bytes
- * an input byte at most: \u00XX), strings scanned 16 bytes at a time for the
- * bytes JSON escapes. Same bytes as mtpe_json_escape and json_num.
+ * JSON is written straight into room made once (per finding, per string: 6
+ * bytes an input byte at most, \u00XX), strings scanned 16 bytes at a time
+ * for the bytes JSON escapes; mtpe_json_escape (the other formats) too.
  */
 static char *put_lit(char *o, const char *s, size_t n)
 {
@@ -102,6 +75,16 @@ static char *put_escaped(char *o, const char *s, size_t n)
 		}
 	}
 	return o;
+}
+
+int mtpe_json_escape(mtpe_buf *b, const char *s, size_t n)
+{
+	if (n > SIZE_MAX / 6 || mtpe_buf_grow(b, 6 * n) < 0)
+		return MTPE_ENOMEM;
+	char *o = put_escaped(b->ptr + b->len, s, n);
+	b->len = (size_t)(o - b->ptr);
+	b->ptr[b->len] = '\0';
+	return 0;
 }
 
 static char *put_str(char *o, const char *s, size_t n)

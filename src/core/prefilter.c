@@ -62,7 +62,7 @@ static inline void bytes_all(uint64_t a[4])
 }
 
 /* A byte of a character the pattern may match is no longer "cannot match": both cases, and every non-ASCII byte for any non-ASCII character. */
-static void may_match(uint64_t nocons[4], const char *s, size_t n)
+void mtpe_bytes_may_hold(uint64_t nocons[4], const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char b = (unsigned char)s[i];
@@ -602,7 +602,7 @@ static void seq_matched(struct seq *S, const struct member *m, size_t nm, bool k
 		return;
 	}
 	for (size_t i = 0; i < nm; i++)
-		may_match(S->nocons, m[i].s, m[i].len);
+		mtpe_bytes_may_hold(S->nocons, m[i].s, m[i].len);
 }
 
 static void push_char(struct seq *S, const char *c, size_t n)
@@ -613,7 +613,7 @@ static void push_char(struct seq *S, const char *c, size_t n)
 		m.x[i] = S->exact ? c[i] : 0;
 	}
 	run_add(S, &m, 1);
-	may_match(S->nocons, c, n);
+	mtpe_bytes_may_hold(S->nocons, c, n);
 }
 
 /*
@@ -1080,7 +1080,7 @@ static struct req parse_seq(struct parser *P)
 				quantifier(P, &mr);
 				flush(&S);
 				if (e == 's') /* a space of a list entry ("\\s{1,8}"): ASCII blanks and line ends, or beyond ASCII */
-					may_match(S.nocons, " \t\n\v\f\r\x80", 7);
+					mtpe_bytes_may_hold(S.nocons, " \t\n\v\f\r\x80", 7);
 				else
 					seq_matched(&S, NULL, 0, false);
 				/* a back-reference or a grapheme cluster: no bound; else one character */
@@ -1091,7 +1091,7 @@ static struct req parse_seq(struct parser *P)
 			int q = quantifier(P, &mr);
 			if (q == 0) {
 				flush(&S);
-				may_match(S.nocons, &e, 1);
+				mtpe_bytes_may_hold(S.nocons, &e, 1);
 				S.w = w_add(S.w, mr);
 				continue;
 			}
@@ -1148,7 +1148,7 @@ static struct req parse_seq(struct parser *P)
 		size_t cw = w_mul(1, mr); /* one character, whatever its case and bytes */
 		if (q == 0) {
 			flush(&S);
-			may_match(S.nocons, lit, k);
+			mtpe_bytes_may_hold(S.nocons, lit, k);
 			S.w = w_add(S.w, cw);
 			continue;
 		}
@@ -1646,6 +1646,11 @@ static size_t chars_back(const unsigned char *u, size_t ls, size_t i, size_t k)
 	return f;
 }
 
+static inline bool is_stop(const uint64_t st[4], unsigned char b)
+{
+	return st[b >> 6] >> (b & 63) & 1;
+}
+
 static int emit(const mtpe_ac *ac, struct lines *L, size_t i, int32_t s, mtpe_ac_hits *h)
 {
 	const unsigned char *u = (const unsigned char *)L->text;
@@ -1682,11 +1687,11 @@ static int emit(const mtpe_ac *ac, struct lines *L, size_t i, int32_t s, mtpe_ac
 				const uint64_t *st = ac->stop[r];
 				size_t f = lit, lim = pre == UNB || lit - ls <= pre ? ls : lit - pre;
 				to = lit;
-				while (f > lim && !(st[u[f - 1] >> 6] >> (u[f - 1] & 63) & 1))
+				while (f > lim && !is_stop(st, u[f - 1]))
 					f--;
 				if (f == lim && lim > ls) { /* pre bytes back and no stop: on to pre characters back */
 					size_t cb = chars_back(u, ls, lit, pre);
-					while (f > cb && !(st[u[f - 1] >> 6] >> (u[f - 1] & 63) & 1))
+					while (f > cb && !is_stop(st, u[f - 1]))
 						f--;
 				}
 				while (f < lit && (u[f] & 0xC0) == 0x80)
@@ -2026,19 +2031,9 @@ int mtpe_hint_scan(mtpe_hint h, const char *t, size_t from, size_t n, size_t ws,
 			uint64_t longer = (((lb | pre) << 1) | 1) & (((la | suf) >> 1) | (1ull << 63));
 			look = msp & ((near << 1) | 7 | longer);
 		}
-		if (i > we) { /* past the window: only the first space's run may have begun in it */
-			if (msp) {
-				unsigned p = (unsigned)__builtin_ctzll(msp);
-				uint64_t other = ~mlow & ((1ull << p) - 1);
-				int e = other ? hint_from(h, u, n, ws, we, i + p, i + 64 - (size_t)__builtin_clzll(other), SIZE_MAX,
-							  r, nr, cap, &stop)
-					      : hint_at(h, u, from, n, ws, we, i + p, r, nr, cap, &stop);
-				if (e < 0)
-					return MTPE_ENOMEM;
-				stop = true;
-			}
-			continue;
-		}
+		bool past = i > we; /* past the window: only the first space's run may have begun in it */
+		if (past)
+			look = msp & (~msp + 1);
 		for (; look && !stop; look &= look - 1) {
 			unsigned p = (unsigned)__builtin_ctzll(look);
 			uint64_t other = ~mlow & ((1ull << p) - 1); /* the bytes before the space in this block that end a run */
@@ -2051,6 +2046,8 @@ int mtpe_hint_scan(mtpe_hint h, const char *t, size_t from, size_t n, size_t ws,
 			if (e < 0)
 				return MTPE_ENOMEM;
 		}
+		if (past && msp)
+			stop = true;
 	}
 #endif
 	for (; i + 8 <= n && !stop; i += 8) {

@@ -30,6 +30,12 @@
  */
 int mtpe_prefilter_literals(const char *pattern, char ***out, size_t *n, size_t *pre, size_t **pres, char ***exact,
 			    uint64_t stop[4]);
+/*
+ * Clears from the byte set stop (bit b & 63 of stop[b >> 6]) the bytes of
+ * s[0, n), in both cases, and every non-ASCII byte if s has one: a match may
+ * hold them (stops for mtpe_ac_set_stops are built this way).
+ */
+void mtpe_bytes_may_hold(uint64_t stop[4], const char *s, size_t n);
 /* Does the pattern ignore case anywhere ((?i), (?mi:...))? */
 bool mtpe_pattern_ignores_case(const char *pattern);
 

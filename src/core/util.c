@@ -76,18 +76,8 @@ void *mtpe_malloc_huge(size_t n)
 		return mtpe_malloc(n);
 	if (should_fail() || posix_memalign(&p, huge, n) != 0)
 		return NULL;
-	mtpe_advise_huge(p, n);
+	madvise(p, n & ~(huge - 1), MADV_HUGEPAGE); /* p is aligned: its whole 2 MiB pages */
 	return p;
-}
-
-void mtpe_advise_huge(void *p, size_t n)
-{
-	const uintptr_t huge = (uintptr_t)2 << 20;
-	if (!p || n < ((size_t)8 << 20))
-		return;
-	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), b = ((uintptr_t)p + n) & ~(huge - 1);
-	if (b > a)
-		madvise((void *)a, b - a, MADV_HUGEPAGE);
 }
 
 /*

@@ -70,6 +70,29 @@ static void add(mtpe_findings *fs, const char *rule, mtpe_severity sev, size_t o
 	assert_int_equal(mtpe_findings_push(fs, &f), 0);
 }
 
+/* JSON's escapes, written out: before, on and after a 16-byte seam of the scan */
+static void test_outputs__json_escape_bytes(void **state)
+{
+	const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "", "" },
+		{ "plain \xC3\xA9t\xC3\xA9", "plain \xC3\xA9t\xC3\xA9" },
+		{ "\x01\x02\x1f\x7f\t\r\n", "\\u0001\\u0002\\u001f\x7f\\t\\r\\n" },
+		{ "a \"q\" \\ b", "a \\\"q\\\" \\\\ b" },
+		{ "0123456789abcde\"", "0123456789abcde\\\"" },
+		{ "0123456789abcdef\"x", "0123456789abcdef\\\"x" },
+		{ "0123456789abcdef0123456789abcdef\\", "0123456789abcdef0123456789abcdef\\\\" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		mtpe_buf b = MTPE_BUF_INIT;
+		mtpe_buf_puts(&b, "<");
+		assert_int_equal(mtpe_json_escape(&b, cases[i].in, strlen(cases[i].in)), 0);
+		assert_string_equal(b.ptr + 1, cases[i].out);
+		mtpe_buf_dispose(&b);
+	}
+}
+
 /* "key": "..." as mtpe_json_escape writes the value */
 static char *json_member(const char *key, const char *value)
 {
@@ -239,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_outputs__xml_escape),
 		cmocka_unit_test(test_outputs__csv_field),
 		cmocka_unit_test(test_outputs__uri_and_display_path),
+		cmocka_unit_test(test_outputs__json_escape_bytes),
 		cmocka_unit_test(test_outputs__check_json_escapes_like_the_reference),
 		cmocka_unit_test(test_outputs__score),
 		cmocka_unit_test(test_outputs__report_formats),

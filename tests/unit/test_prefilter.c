@@ -52,6 +52,19 @@ static void drop(struct lits *l)
 	free(l->exact);
 }
 
+/* An automaton of one rule, l's literals, their reach and (if stops) its stops. */
+static mtpe_ac *ac_of(const struct lits *l, bool stops)
+{
+	char **lits[] = { l->s };
+	size_t n[] = { l->n };
+	const size_t *pre[] = { l->pres };
+	mtpe_ac *ac = NULL;
+	assert_int_equal(mtpe_ac_build(&ac, lits, n, pre, NULL, 1), 0);
+	if (stops)
+		assert_int_equal(mtpe_ac_set_stops(ac, 0, l->stop), 0);
+	return ac;
+}
+
 static void test_prefilter__literals_and_their_distance(void **state)
 {
 	/* a list at the start: the match starts at the literal */
@@ -222,11 +235,7 @@ static void test_prefilter__reach_in_characters(void **state)
 	struct lits l = extract("\\p{L}{3} ?zq");
 	assert_true(has(&l, "zq"));
 	assert_int_equal(l.pre, 4);
-	char **lits[] = { l.s };
-	size_t n[] = { l.n };
-	const size_t *pre[] = { l.pres };
-	mtpe_ac *ac = NULL;
-	assert_int_equal(mtpe_ac_build(&ac, lits, n, pre, NULL, 1), 0);
+	mtpe_ac *ac = ac_of(&l, false);
 	/* "жжж zq" (2 bytes a letter), "ab 日本語 zq" (3), "zz abc zq" (1): 4 characters back */
 	const char *t = "q \xD0\xB6\xD0\xB6\xD0\xB6 zq\nab \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E zq\nzz abc zq\n";
 	mtpe_ac_hits h;
@@ -266,12 +275,7 @@ static void test_prefilter__ranges_stop_where_the_match_cannot_reach(void **stat
 	assert_false(stops(&l, '\''));
 	assert_false(stops(&l, 0xE2)); /* a letter beyond ASCII: any of its bytes */
 	assert_false(stops(&l, 0x99));
-	char **lits[] = { l.s };
-	size_t n[] = { l.n };
-	const size_t *pre[] = { l.pres };
-	mtpe_ac *ac = NULL;
-	assert_int_equal(mtpe_ac_build(&ac, lits, n, pre, NULL, 1), 0);
-	assert_int_equal(mtpe_ac_set_stops(ac, 0, l.stop), 0);
+	mtpe_ac *ac = ac_of(&l, true);
 	const char *t = "One, two and three was here.\n\"Zo\xC3\xAB and Al was\n";
 	mtpe_ac_hits h;
 	assert_int_equal(mtpe_ac_scan(ac, t, strlen(t), &h), 0);
@@ -292,11 +296,7 @@ static void test_prefilter__ranges_stop_where_the_match_cannot_reach(void **stat
 	assert_false(stops(&l, ' '));
 	assert_false(stops(&l, '\t'));
 	assert_false(stops(&l, 'q'));
-	lits[0] = l.s;
-	n[0] = l.n;
-	pre[0] = l.pres;
-	assert_int_equal(mtpe_ac_build(&ac, lits, n, pre, NULL, 1), 0);
-	assert_int_equal(mtpe_ac_set_stops(ac, 0, l.stop), 0);
+	ac = ac_of(&l, true);
 	t = "Well, Big  Red\tOne zq. (Ab zq\n";
 	assert_int_equal(mtpe_ac_scan(ac, t, strlen(t), &h), 0);
 	assert_int_equal(h.nranges[0], 2);

@@ -112,7 +112,8 @@ static void test_rules__templates_and_conditions(void **state)
 	unlink(path);
 }
 
-static void test_rules__builtins(void **state)
+/* A checker over the test fixture's data (its rules and dictionaries). */
+static mtpe_checker *fixture_checker(void)
 {
 	mtpe_checker *c = NULL;
 	mtpe_checker_options o = MTPE_CHECKER_OPTIONS_INIT;
@@ -120,6 +121,14 @@ static void test_rules__builtins(void **state)
 	mtpe_error err;
 	mtpe_error_clear(&err);
 	assert_int_equal(mtpe_checker_new(&c, &o, &err), 0);
+	return c;
+}
+
+static void test_rules__builtins(void **state)
+{
+	mtpe_checker *c = fixture_checker();
+	mtpe_error err;
+	mtpe_error_clear(&err);
 	const char *text = "See https://example.org/goverment and mail goverment@example.com, @goverment #goverment.\n"
 			   "President Donald trump met Kim Jong-UN. The colour of the centre and the color.\n";
 	mtpe_findings fs = MTPE_FINDINGS_INIT;
@@ -155,12 +164,9 @@ static void test_rules__builtins(void **state)
 /* A word added to the speller (review's "add to dictionary") is not flagged by the next check: the checker's caches follow the speller. */
 static void test_rules__added_word_forgets_cached_verdict(void **state)
 {
-	mtpe_checker *c = NULL;
-	mtpe_checker_options o = MTPE_CHECKER_OPTIONS_INIT;
-	o.data_dir = FIXTURE;
+	mtpe_checker *c = fixture_checker();
 	mtpe_error err;
 	mtpe_error_clear(&err);
-	assert_int_equal(mtpe_checker_new(&c, &o, &err), 0);
 	const char *text = "The zorblatt was seen near the zorblatt's house.\n";
 	mtpe_findings fs = MTPE_FINDINGS_INIT;
 	assert_int_equal(mtpe_checker_check_text(c, text, strlen(text), &fs, &err), 0);

@@ -60,6 +60,18 @@ static void compare_paths(const char *t, size_t n)
 	mtpe_segments_dispose(&b);
 }
 
+/* A line of min to min + spread - 1 bytes drawn from al[0, nal) by the xorshift x; returns its length. */
+static size_t random_line(unsigned long long *x, char *out, size_t min, size_t spread, const char *al, size_t nal)
+{
+	*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+	size_t n = min + *x % spread;
+	for (size_t k = 0; k < n; k++) {
+		*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+		out[k] = al[*x % nal];
+	}
+	return n;
+}
+
 static void test_segment__ascii_fastpath_matches_icu(void **state)
 {
 	const char *cases[] = {
@@ -75,27 +87,13 @@ static void test_segment__ascii_fastpath_matches_icu(void **state)
 	const char al[] = "aZb19 .,;:'\"-_#$%&*()/\\+=<>?!~`^|[]{}@\t";
 	unsigned long long x = 88172645463325252ull;
 	char line[16];
-	for (int i = 0; i < 100000; i++) {
-		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-		size_t n = 1 + x % 12;
-		for (size_t k = 0; k < n; k++) {
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			line[k] = al[x % (sizeof(al) - 1)];
-		}
-		compare_paths(line, n);
-	}
+	for (int i = 0; i < 100000; i++)
+		compare_paths(line, random_line(&x, line, 1, 12, al, sizeof(al) - 1));
 	/* long lines too (the fast path takes 64 bytes at a time): joiners and words across every seam */
 	const char dense[] = "aZb19 .,;'x7 .'q";
 	char big[400];
-	for (int i = 0; i < 3000; i++) {
-		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-		size_t n = 60 + x % 330;
-		for (size_t k = 0; k < n; k++) {
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			big[k] = dense[x % (sizeof(dense) - 1)];
-		}
-		compare_paths(big, n);
-	}
+	for (int i = 0; i < 3000; i++)
+		compare_paths(big, random_line(&x, big, 60, 330, dense, sizeof(dense) - 1));
 }
 
 /* Plain ASCII lines take the fast path, the others ICU: a text mixing both gives ICU's words. */

@@ -50,11 +50,10 @@ void *mtpe_realloc(void *p, size_t n);
 char *mtpe_strdup(const char *s);
 char *mtpe_strndup(const char *s, size_t n);
 /*
- * Asks for huge pages under a large block (from 8 MiB; a hint, nothing if the
- * system says no): a 20 MB text is ten page faults instead of five thousand.
+ * mtpe_malloc for a large block that will be written whole: from 8 MiB,
+ * 2 MiB-aligned and asking for huge pages (a hint, nothing if the system says
+ * no): a 20 MB text is ten page faults instead of five thousand.
  */
-void mtpe_advise_huge(void *p, size_t n);
-/* mtpe_malloc for a large block that will be written whole: from 8 MiB, 2 MiB-aligned and advised as above. */
 void *mtpe_malloc_huge(size_t n);
 /*
  * For large inputs (call once, early): malloc keeps freed memory and its heaps
